@@ -1,0 +1,47 @@
+# issuekb: every job of the knowledge base. The first target that needs Python creates .venv with
+# `python3 -m venv` and installs the project there (PEP 668: never the system interpreter).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+ISSUEKB := $(BIN)/issuekb
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv and install the project (done by every target that needs it)
+
+.PHONY: check
+check: $(STAMP) ## Validate every analysis and the knowledge base
+	$(ISSUEKB) check
+
+.PHONY: lint
+lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
+
+.PHONY: test
+test: lint ## Lint, type-check and run the whole test suite
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+.PHONY: lock
+lock: $(STAMP) ## Refresh constraints.txt from the installed versions
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^issuekb' > constraints.txt
+
+.PHONY: clean
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: distclean
+distclean: clean ## Remove everything generated, .venv included
+	rm -rf $(VENV)

@@ -1,0 +1,27 @@
+"""issuekb: a knowledge base of analyses of upstream GitHub issues.
+
+The core is a pipeline of small modules (load, model, validate, graph, upstream, render) with thin
+adapters around it (the CLI, the MkDocs plugin, the GitHub and git adapters).
+"""
+
+from issuekb.config import Config, ConfigError, load_config
+from issuekb.diagnostics import Diagnostic, Severity
+from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.model import Analysis
+from issuekb.refs import IssueRef
+from issuekb.schema import Resolution, Status
+
+__all__ = [
+    "Analysis",
+    "Config",
+    "ConfigError",
+    "Diagnostic",
+    "IssueRef",
+    "KnowledgeBase",
+    "Resolution",
+    "Severity",
+    "Status",
+    "load_config",
+    "load_kb",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+"""`python -m issuekb`."""
+
+from issuekb.cli import main
+
+if __name__ == "__main__":
+    main()

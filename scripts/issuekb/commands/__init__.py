@@ -1,0 +1,1 @@
+"""One module per CLI command; each defines `command`. Shared helpers live in `issuekb.commands._common`."""

@@ -1,0 +1,125 @@
+"""The orchestrator: configuration -> knowledge base + every diagnostic, stage after stage.
+
+`issuekb check`, `issuekb tracking` and the MkDocs plugin all call `load_kb`, so they see the same
+records and report the same problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issuekb.config import Config
+from issuekb.diagnostics import Diagnostic, sort_key
+from issuekb.load import load_document
+from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
+from issuekb.refs import IssueRef
+from issuekb.schema import COMPANIONS
+from issuekb.validate import validate
+
+__all__ = ["KnowledgeBase", "discover", "load_kb"]
+
+ANALYSIS_FILE = "analysis.md"
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    """All analyses, sorted by (repo, issue), and an index by reference."""
+
+    config: Config
+    analyses: list[Analysis] = field(default_factory=list)
+    by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
+
+    def get(self, ref: IssueRef) -> Analysis | None:
+        return self.by_ref.get(ref)
+
+    @property
+    def repos(self) -> list[str]:
+        """Every upstream repository the analyses name, the configured upstream first."""
+        names = {a.repo for a in self.analyses}
+        return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
+
+
+def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
+    """Every `analyses/<NNNN>-<slug>/analysis.md`, sorted; stray files are warnings."""
+    root = config.analyses_dir
+    diags: list[Diagnostic] = []
+    if not root.is_dir():
+        return [], [
+            Diagnostic.error(
+                "kb-missing",
+                config.rel(root),
+                1,
+                "The analyses folder does not exist",
+                "Create it, or set analyses_dir in the issuekb entry of mkdocs.yml.",
+            )
+        ]
+    found: list[Path] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            candidate = entry / ANALYSIS_FILE
+            if candidate.is_file():
+                found.append(candidate)
+            else:
+                diags.append(
+                    Diagnostic.warning(
+                        "kb-no-analysis",
+                        config.rel(entry),
+                        1,
+                        f"Folder has no {ANALYSIS_FILE}",
+                        "Every analysis folder holds an analysis.md; remove the folder or add the file.",
+                    )
+                )
+        elif entry.suffix == ".md" and entry.name.lower() not in {"readme.md", "index.md"}:
+            diags.append(
+                Diagnostic.warning(
+                    "kb-stray-file",
+                    config.rel(entry),
+                    1,
+                    "Markdown file outside an analysis folder is ignored",
+                    "Move it into analyses/<NNNN>-<slug>/ or into docs/.",
+                )
+            )
+    return found, diags
+
+
+def _companions(config: Config, folder: Path) -> tuple[tuple[Companion, ...], list[Diagnostic]]:
+    out: list[Companion] = []
+    diags: list[Diagnostic] = []
+    for name, title in COMPANIONS.items():
+        path = folder / name
+        if not path.is_file():
+            continue
+        doc, found = load_document(path, config.rel(path), require_front_matter=False)
+        diags.extend(found)
+        out.append(Companion(name, title, path, doc.rel, doc.body, doc.body_line))
+    return tuple(out), diags
+
+
+def load_kb(config: Config, *, today: dt.date | None = None, git: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted."""
+    kb = KnowledgeBase(config)
+    paths, diags = discover(config)
+    for path in paths:
+        doc, found = load_document(path, config.rel(path))
+        diags.extend(found)
+        analysis, found = build_analysis(doc, config.upstream, today=today)
+        diags.extend(found)
+        if analysis is None:
+            continue
+        analysis.companions, found = _companions(config, path.parent)
+        diags.extend(found)
+        kb.analyses.append(analysis)
+    kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
+    for analysis in kb.analyses:
+        kb.by_ref.setdefault(analysis.ref, analysis)
+    diags.extend(validate(kb, git=git))
+    return kb, sorted(diags, key=sort_key)
+
+
+def folder_number(folder: str) -> int | None:
+    match = FOLDER_RE.match(folder)
+    return int(match.group("num")) if match else None

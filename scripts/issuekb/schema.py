@@ -1,0 +1,166 @@
+"""The front-matter schema: field names, kinds and vocabularies, in one place.
+
+The model checks documents against these definitions, `docs/` documents them, and `issuekb schema`
+exports them as JSON Schema for editors.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "COMPANIONS",
+    "FIELDS",
+    "PLACEHOLDERS",
+    "PRIORITIES",
+    "TEMPLATE_MARKER",
+    "FieldSpec",
+    "Resolution",
+    "Status",
+    "json_schema",
+]
+
+
+class Status(enum.StrEnum):
+    """Where the analysis stands in this knowledge base (not upstream)."""
+
+    INVESTIGATING = "investigating"
+    IN_PROGRESS = "in-progress"
+    PAUSED = "paused"
+    RESOLVED = "resolved"
+    ARCHIVED = "archived"
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (Status.RESOLVED, Status.ARCHIVED)
+
+    @property
+    def emoji(self) -> str:
+        return _STATUS_EMOJI[self]
+
+
+_STATUS_EMOJI = {
+    Status.INVESTIGATING: "🔍",
+    Status.IN_PROGRESS: "🚧",
+    Status.PAUSED: "⏸️",
+    Status.RESOLVED: "✅",
+    Status.ARCHIVED: "📦",
+}
+
+
+class Resolution(enum.StrEnum):
+    """How a resolved or archived analysis ended."""
+
+    FIXED = "fixed"
+    DUPLICATE = "duplicate"
+    WONT_FIX = "wont-fix"
+    USER_ERROR = "user-error"
+    HARDWARE = "hardware"
+    OUT_OF_SCOPE = "out-of-scope"
+    SUPPORT = "support"
+
+
+PRIORITIES = ("critical", "high", "medium", "low")
+
+#: Companion files that belong to an analysis, in reading order, with their display titles.
+COMPANIONS: dict[str, str] = {
+    "summary.md": "Summary",
+    "implementation.md": "Implementation",
+    "testing.md": "Testing",
+}
+
+#: Placeholders of the template; one left in an analysis is an error.
+PLACEHOLDERS = ("XXXX", "YYYY-MM-DD", "[Issue Title]", "[owner/repo]", "[reporter]")
+#: A line of template guidance carries this marker; one left in a section is a warning naming the section.
+TEMPLATE_MARKER = "<!-- template -->"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One front-matter key: its kind (how it is checked) and what it means."""
+
+    kind: str
+    description: str
+    required: bool = False
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "issue": FieldSpec("int", "Upstream issue number (a positive integer).", required=True),
+    "title": FieldSpec("str", "Title of the upstream issue, or a clearer one of your own.", required=True),
+    "status": FieldSpec("status", "Where the analysis stands here.", required=True),
+    "resolution": FieldSpec("resolution", "How it ended; required once status is resolved or archived."),
+    "repo": FieldSpec("repo", "Upstream repository `owner/name`; defaults to the configured upstream."),
+    "duplicate_of": FieldSpec("ref", "The canonical issue this one duplicates (`1143` or `owner/repo#1143`)."),
+    "related": FieldSpec("refs", "Related upstream issues; each `1167`, `owner/repo#1167`, or {issue, note}."),
+    "commits": FieldSpec("shas", "Fork commit SHAs that fix the issue (7 to 40 hex digits)."),
+    "prs": FieldSpec("prs", "Fork pull request numbers (not upstream numbers)."),
+    "upstream_pr": FieldSpec("ref", "Pull request sent upstream (`1170` or `owner/repo#1170`)."),
+    "reporter": FieldSpec("str", "GitHub login of the person who reported the issue upstream."),
+    "reported": FieldSpec("date", "Date the issue was reported upstream (YYYY-MM-DD)."),
+    "analyzed": FieldSpec("date", "Date of this analysis (YYYY-MM-DD)."),
+    "resolved_on": FieldSpec("date", "Date it was resolved here (YYYY-MM-DD)."),
+    "priority": FieldSpec("priority", "One of: " + ", ".join(PRIORITIES) + "."),
+    "tags": FieldSpec("strs", "Free tags, lower-case kebab-case (`pep668`, `python-3.12`)."),
+    "affected": FieldSpec("strs", "Affected platforms, distributions or versions, as free strings."),
+}
+
+_REF_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "integer", "minimum": 1},
+        {"type": "string", "pattern": r"^(?:[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#|#)?[1-9][0-9]*$"},
+    ]
+}
+_KIND_SCHEMA: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer", "minimum": 1},
+    "str": {"type": "string", "minLength": 1},
+    "status": {"enum": [s.value for s in Status]},
+    "resolution": {"enum": [r.value for r in Resolution]},
+    "repo": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"},
+    "ref": _REF_SCHEMA,
+    "refs": {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                *_REF_SCHEMA["oneOf"],
+                {
+                    "type": "object",
+                    "required": ["issue"],
+                    "additionalProperties": False,
+                    "properties": {"issue": _REF_SCHEMA, "note": {"type": "string"}},
+                },
+            ]
+        },
+    },
+    "shas": {"type": "array", "items": {"type": "string", "pattern": "^[0-9a-f]{7,40}$"}},
+    "prs": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+    "date": {"type": "string", "format": "date"},
+    "priority": {"enum": list(PRIORITIES)},
+    "strs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The front matter of `analysis.md` as a JSON Schema (draft 2020-12)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://issuekb.invalid/schema/analysis.json",
+        "title": "issuekb analysis front matter",
+        "type": "object",
+        "required": [name for name, spec in FIELDS.items() if spec.required],
+        "additionalProperties": False,
+        "properties": {
+            name: {**_KIND_SCHEMA[spec.kind], "description": spec.description} for name, spec in FIELDS.items()
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"status": {"enum": ["resolved", "archived"]}}, "required": ["status"]},
+                "then": {"required": ["resolution"]},
+            },
+            {
+                "if": {"properties": {"resolution": {"const": "duplicate"}}, "required": ["resolution"]},
+                "then": {"required": ["duplicate_of"]},
+            },
+        ],
+    }
