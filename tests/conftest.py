@@ -1,0 +1,58 @@
+"""Shared test helpers: a knowledge base in a temporary folder, built from real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from issuekb.config import Config, load_config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+#: A fixed "today" so that date rules give the same answers on every day the tests run.
+TODAY = dt.date(2026, 11, 22)
+
+MKDOCS_YML = """\
+site_name: test knowledge base
+plugins:
+  - search
+  - issuekb:
+      upstream: acme/widget
+      fork: acme-fork/widget
+"""
+
+
+def write_file(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def analysis_text(front_matter: str, body: str = "# Analysis\n\nSome text.\n") -> str:
+    return f"---\n{front_matter.strip()}\n---\n{body}"
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path) -> Path:
+    """An empty knowledge base (mkdocs.yml with upstream acme/widget, fork acme-fork/widget)."""
+    write_file(tmp_path / "mkdocs.yml", MKDOCS_YML)
+    (tmp_path / "analyses").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def add_analysis(kb_root: Path) -> Callable[..., Path]:
+    """add_analysis("0001-slug", "issue: 1\\n...", body=...) writes analyses/0001-slug/analysis.md."""
+
+    def add(folder: str, front_matter: str, body: str = "# Analysis\n\nSome text.\n") -> Path:
+        return write_file(kb_root / "analyses" / folder / "analysis.md", analysis_text(front_matter, body))
+
+    return add
+
+
+@pytest.fixture
+def kb_config(kb_root: Path) -> Config:
+    return load_config(kb_root)
