@@ -94,8 +94,8 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     del loader, suffix, node
 
 
-_TolerantLoader.add_multi_constructor("!", _ignore_tag)  # type: ignore[no-untyped-call]
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)  # type: ignore[no-untyped-call]
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 
 
 def find_root(start: Path) -> Path | None:

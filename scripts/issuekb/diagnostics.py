@@ -32,7 +32,9 @@ class Diagnostic:
     hint: str = ""
 
     @classmethod
-    def error(cls, code: str, path: str, line: int, message: str, hint: str = "", column: int = 1) -> Diagnostic:
+    def error(
+        cls, code: str, path: str, line: int, message: str, hint: str = "", column: int = 1
+    ) -> Diagnostic:
         return cls(code, Severity.ERROR, path, line, column, message, hint)
 
     @classmethod

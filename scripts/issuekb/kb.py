@@ -99,7 +99,9 @@ def _companions(config: Config, folder: Path) -> tuple[tuple[Companion, ...], li
     return tuple(out), diags
 
 
-def load_kb(config: Config, *, today: dt.date | None = None, git: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def load_kb(
+    config: Config, *, today: dt.date | None = None, git: bool = True
+) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted."""
     kb = KnowledgeBase(config)
     paths, diags = discover(config)

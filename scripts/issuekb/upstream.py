@@ -157,7 +157,9 @@ def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags:
             "list[str]": isinstance(value, list) and all(isinstance(x, str) for x in value),
         }.get(expected, True)
         if not ok:
-            diags.append(Diagnostic.error("state-invalid", where, 1, f"{f.name} of #{number} has the wrong type"))
+            diags.append(
+                Diagnostic.error("state-invalid", where, 1, f"{f.name} of #{number} has the wrong type")
+            )
             return None
     return record
 
@@ -169,7 +171,9 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return state, [Diagnostic.error("state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", "", exc.colno)]
+        return state, [
+            Diagnostic.error("state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", "", exc.colno)
+        ]
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("repos"), dict):
         return state, [
             Diagnostic.error(
@@ -198,11 +202,13 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 continue
             for number, item in items.items():
                 if not str(number).isdigit() or not isinstance(item, dict):
-                    diags.append(Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}"))
+                    diags.append(
+                        Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}")
+                    )
                     continue
                 record = _build(cls, int(number), item, rel, diags)
                 if record is not None:
-                    target[int(number)] = record  # type: ignore[index]
+                    target[int(number)] = record
         state.repos[name] = repo
     return state, diags
 
@@ -215,5 +221,7 @@ def load_state(path: Path, rel: str | None = None) -> tuple[UpstreamState, list[
     except FileNotFoundError:
         return UpstreamState(), []
     except (OSError, UnicodeDecodeError) as exc:
-        return UpstreamState(), [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
+        return UpstreamState(), [
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+        ]
     return parse_state(text, rel)

@@ -14,7 +14,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` so that readers see the old file or the new one, never a mix."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
@@ -22,13 +23,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fsync(handle.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
+                tmp.chmod(path.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            tmp.chmod(0o644)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
 
 

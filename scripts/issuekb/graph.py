@@ -1,0 +1,200 @@
+"""Stage 4, graph: duplicate clusters, backlinks, `#N` mentions and shared commits. Pure, no I/O.
+
+Built once per run from a `KnowledgeBase`; TRACKING.md and the site both read it, so the two always
+agree on what links to what. Everything is computed in one pass over the analyses (linear in their
+number and the links they hold).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from issuekb.diagnostics import Diagnostic
+from issuekb.mentions import Mention, find_mentions
+from issuekb.refs import IssueRef
+
+if TYPE_CHECKING:
+    from issuekb.kb import KnowledgeBase
+    from issuekb.model import Analysis
+
+__all__ = ["Cluster", "Fix", "LinkGraph", "Neighbourhood", "build_graph", "graph_diagnostics"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A canonical issue and every issue that is (directly or through a chain) its duplicate."""
+
+    canonical: IssueRef
+    members: tuple[IssueRef, ...]  # the duplicates, sorted; the canonical issue is not among them
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Fix commits and fork PRs of an analysis: its own, or inherited from its canonical issue."""
+
+    commits: tuple[str, ...]
+    prs: tuple[int, ...]
+    inherited_from: IssueRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What one analysis page shows around its issue."""
+
+    duplicate_of: IssueRef | None
+    canonical: IssueRef | None
+    duplicates: tuple[IssueRef, ...]
+    related: tuple[IssueRef, ...]
+    referenced_by: tuple[IssueRef, ...]
+    shares_commits_with: tuple[IssueRef, ...]
+
+
+@dataclass(slots=True)
+class LinkGraph:
+    """Links between analyses (keys are the refs of analyses; targets may have no analysis)."""
+
+    #: analysis -> canonical issue at the end of its duplicate_of chain (absent: not a duplicate, or a cycle)
+    canonical: dict[IssueRef, IssueRef] = field(default_factory=dict)
+    #: canonical issue -> its cluster
+    clusters: dict[IssueRef, Cluster] = field(default_factory=dict)
+    #: issue -> analyses whose duplicate_of names it directly
+    duplicates: dict[IssueRef, tuple[IssueRef, ...]] = field(default_factory=dict)
+    #: issue -> analyses that name it in `related` or mention it in a body, but are not named back
+    referenced_by: dict[IssueRef, tuple[IssueRef, ...]] = field(default_factory=dict)
+    #: analysis -> mentions in its body and companions (in file order)
+    mentions: dict[IssueRef, tuple[Mention, ...]] = field(default_factory=dict)
+    #: commit SHA -> analyses that record it, when more than one does
+    shared_commits: dict[str, tuple[IssueRef, ...]] = field(default_factory=dict)
+    #: analyses in a duplicate_of cycle
+    in_cycle: frozenset[IssueRef] = frozenset()
+
+    def cluster_of(self, ref: IssueRef) -> Cluster | None:
+        """The cluster `ref` belongs to, as canonical issue or as duplicate."""
+        return self.clusters.get(self.canonical.get(ref, ref))
+
+    def fix_of(self, kb: KnowledgeBase, analysis: Analysis) -> Fix:
+        """The analysis's own fix, or, for a duplicate without one, its canonical issue's (inherited)."""
+        if analysis.commits or analysis.prs:
+            return Fix(analysis.commits, analysis.prs)
+        canonical = self.canonical.get(analysis.ref)
+        target = kb.get(canonical) if canonical else None
+        if target is not None and (target.commits or target.prs):
+            return Fix(target.commits, target.prs, inherited_from=target.ref)
+        return Fix((), ())
+
+    def neighbourhood(self, analysis: Analysis) -> Neighbourhood:
+        ref = analysis.ref
+        peers = sorted({r for sha in analysis.commits for r in self.shared_commits.get(sha, ()) if r != ref})
+        return Neighbourhood(
+            duplicate_of=analysis.duplicate_of,
+            canonical=self.canonical.get(ref),
+            duplicates=self.duplicates.get(ref, ()),
+            related=analysis.related,
+            referenced_by=self.referenced_by.get(ref, ()),
+            shares_commits_with=tuple(peers),
+        )
+
+
+def _analysis_mentions(analysis: Analysis) -> tuple[Mention, ...]:
+    found = find_mentions(analysis.body, analysis.repo)
+    for companion in analysis.companions:
+        found.extend(find_mentions(companion.body, analysis.repo))
+    return tuple(m for m in found if m.ref != analysis.ref)
+
+
+def _canonicals(
+    kb: KnowledgeBase, analyses: list[Analysis]
+) -> tuple[dict[IssueRef, IssueRef], frozenset[IssueRef]]:
+    """Follow duplicate_of to the end of each chain, memoised so long chains cost O(N) overall."""
+    canonical: dict[IssueRef, IssueRef] = {}
+    cycle: set[IssueRef] = set()
+    for analysis in analyses:
+        path: list[IssueRef] = []
+        seen: set[IssueRef] = set()
+        current = analysis.ref
+        end: IssueRef | None = None
+        while True:
+            if current in canonical:
+                end = canonical[current]
+                break
+            if current in cycle:
+                break
+            if current in seen:
+                cycle.update(path[path.index(current) :])
+                break
+            node = kb.get(current)
+            target = node.duplicate_of if node is not None else None
+            if target is None or target == current:
+                end = current
+                break
+            path.append(current)
+            seen.add(current)
+            current = target
+        if end is not None:
+            for member in path:
+                canonical[member] = end
+    return canonical, frozenset(cycle)
+
+
+def build_graph(kb: KnowledgeBase) -> LinkGraph:
+    """Compute every link of the knowledge base."""
+    graph = LinkGraph()
+    direct: dict[IssueRef, list[IssueRef]] = defaultdict(list)
+    incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
+    by_commit: dict[str, list[IssueRef]] = defaultdict(list)
+    analyses = [a for a in kb.analyses if kb.by_ref.get(a.ref) is a]
+
+    for analysis in analyses:
+        ref = analysis.ref
+        if analysis.duplicate_of is not None and analysis.duplicate_of != ref:
+            direct[analysis.duplicate_of].append(ref)
+        mentions = _analysis_mentions(analysis)
+        graph.mentions[ref] = mentions
+        outgoing = set(analysis.related) | {m.ref for m in mentions}
+        if analysis.duplicate_of is not None:
+            outgoing.discard(analysis.duplicate_of)
+        for target in outgoing:
+            incoming[target].add(ref)
+        for sha in dict.fromkeys(analysis.commits):
+            by_commit[sha].append(ref)
+
+    graph.canonical, graph.in_cycle = _canonicals(kb, analyses)
+    members: dict[IssueRef, list[IssueRef]] = defaultdict(list)
+    for member, canonical in graph.canonical.items():
+        members[canonical].append(member)
+    graph.clusters = {c: Cluster(c, tuple(sorted(m))) for c, m in sorted(members.items())}
+    graph.duplicates = {target: tuple(sorted(refs)) for target, refs in direct.items()}
+
+    for target, sources in incoming.items():
+        node = kb.get(target)
+        named_back = set(node.related) if node is not None else set()
+        refs = sorted(s for s in sources if s not in named_back)
+        if refs:
+            graph.referenced_by[target] = tuple(refs)
+    graph.shared_commits = {
+        sha: tuple(sorted(refs)) for sha, refs in sorted(by_commit.items()) if len(refs) > 1
+    }
+    return graph
+
+
+def graph_diagnostics(kb: KnowledgeBase, graph: LinkGraph) -> Iterator[Diagnostic]:
+    """A duplicate that records fix commits other than its canonical issue's is flagged."""
+    for analysis in kb.analyses:
+        canonical_ref = graph.canonical.get(analysis.ref)
+        canonical = kb.get(canonical_ref) if canonical_ref else None
+        if canonical is None or not analysis.commits or not canonical.commits:
+            continue
+        if set(analysis.commits) != set(canonical.commits):
+            own = ", ".join(analysis.commits)
+            theirs = ", ".join(canonical.commits)
+            yield Diagnostic.warning(
+                "duplicate-commits",
+                analysis.rel,
+                analysis.line_of("commits"),
+                f"Duplicate of {canonical.ref.short(kb.config.upstream)} records commits {own}, "
+                f"but the canonical analysis records {theirs}",
+                "Remove commits from the duplicate (it inherits the canonical fix), or fix whichever list is wrong.",
+            )
