@@ -15,7 +15,7 @@ from issuekb.refs import IssueRef
 __all__ = ["Mention", "find_mentions", "replace_mentions"]
 
 _MENTION_RE = re.compile(
-    r"(?<![\w/&#\[])(?:(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]*[A-Za-z0-9_])#|#)(?P<num>[1-9][0-9]{0,6})\b(?!\])"
+    r"(?<![\w/&#\[\\])(?:(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]*[A-Za-z0-9_])#|#)(?P<num>[1-9][0-9]{0,6})\b(?!\])"
 )
 #: Regions where a `#N` is not a mention: inline code, Markdown links and images, autolinks, bare URLs,
 #: HTML tags and comments.
