@@ -80,6 +80,11 @@ class Config:
 
     def rel(self, path: Path) -> str:
         """`path` relative to the root, with forward slashes (how diagnostics and links name files)."""
+        if path.is_absolute():
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

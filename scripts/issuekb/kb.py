@@ -7,8 +7,10 @@ records and report the same problems.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
@@ -17,6 +19,9 @@ from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
 from issuekb.refs import IssueRef
 from issuekb.schema import COMPANIONS
 from issuekb.validate import validate
+
+if TYPE_CHECKING:
+    from issuekb.graph import LinkGraph
 
 __all__ = ["KnowledgeBase", "discover", "load_kb"]
 
@@ -30,6 +35,16 @@ class KnowledgeBase:
     config: Config
     analyses: list[Analysis] = field(default_factory=list)
     by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
+    _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> LinkGraph:
+        """The link graph, built on first use and kept (the analyses do not change after loading)."""
+        if self._graph is None:
+            from issuekb.graph import build_graph
+
+            self._graph = build_graph(self)
+        return self._graph
 
     def get(self, ref: IssueRef) -> Analysis | None:
         return self.by_ref.get(ref)
@@ -41,8 +56,11 @@ class KnowledgeBase:
         return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
 
 
-def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
-    """Every `analyses/<NNNN>-<slug>/analysis.md`, sorted; stray files are warnings."""
+def discover(config: Config) -> tuple[list[tuple[Path, frozenset[str]]], list[Diagnostic]]:
+    """Every `analyses/<NNNN>-<slug>/analysis.md` with the names of the files beside it, sorted.
+
+    One directory listing per folder (no stat per companion); stray files are warnings.
+    """
     root = config.analyses_dir
     diags: list[Diagnostic] = []
     if not root.is_dir():
@@ -55,14 +73,16 @@ def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
                 "Create it, or set analyses_dir in the issuekb entry of mkdocs.yml.",
             )
         ]
-    found: list[Path] = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            candidate = entry / ANALYSIS_FILE
-            if candidate.is_file():
-                found.append(candidate)
+    found: list[tuple[Path, frozenset[str]]] = []
+    with os.scandir(root) as entries:
+        listing = sorted((e.name, e.is_dir()) for e in entries if not e.name.startswith("."))
+    for name, is_dir in listing:
+        entry = root / name
+        if is_dir:
+            with os.scandir(entry) as inner:
+                names = frozenset(e.name for e in inner if e.is_file())
+            if ANALYSIS_FILE in names:
+                found.append((entry / ANALYSIS_FILE, names))
             else:
                 diags.append(
                     Diagnostic.warning(
@@ -86,13 +106,15 @@ def discover(config: Config) -> tuple[list[Path], list[Diagnostic]]:
     return found, diags
 
 
-def _companions(config: Config, folder: Path) -> tuple[tuple[Companion, ...], list[Diagnostic]]:
+def _companions(
+    config: Config, folder: Path, names: frozenset[str]
+) -> tuple[tuple[Companion, ...], list[Diagnostic]]:
     out: list[Companion] = []
     diags: list[Diagnostic] = []
     for name, title in COMPANIONS.items():
-        path = folder / name
-        if not path.is_file():
+        if name not in names:
             continue
+        path = folder / name
         doc, found = load_document(path, config.rel(path), require_front_matter=False)
         diags.extend(found)
         out.append(Companion(name, title, path, doc.rel, doc.body, doc.body_line))
@@ -105,14 +127,14 @@ def load_kb(
     """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted."""
     kb = KnowledgeBase(config)
     paths, diags = discover(config)
-    for path in paths:
+    for path, names in paths:
         doc, found = load_document(path, config.rel(path))
         diags.extend(found)
         analysis, found = build_analysis(doc, config.upstream, today=today)
         diags.extend(found)
         if analysis is None:
             continue
-        analysis.companions, found = _companions(config, path.parent)
+        analysis.companions, found = _companions(config, path.parent, names)
         diags.extend(found)
         kb.analyses.append(analysis)
     kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
