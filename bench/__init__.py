@@ -1,0 +1,1 @@
+"""`make bench`: synthetic knowledge bases at scale and the measurements taken on them."""

@@ -1,0 +1,153 @@
+"""Deterministic synthetic knowledge bases: N analyses with realistic bodies, tags, links and chains.
+
+Same (n, seed), same bytes. Written into a folder the caller owns (a temporary one); never committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+__all__ = ["MKDOCS_YML", "generate"]
+
+UPSTREAM = "bench-org/bench-project"
+FORK = "bench-fork/bench-project"
+MKDOCS_YML = f"""\
+site_name: issuekb benchmark
+plugins:
+  - search
+  - issuekb:
+      upstream: {UPSTREAM}
+      fork: {FORK}
+"""
+
+_WORDS = [
+    "install",
+    "script",
+    "python",
+    "virtual",
+    "environment",
+    "pip",
+    "package",
+    "distribution",
+    "error",
+    "build",
+    "docker",
+    "container",
+    "firmware",
+    "flash",
+    "device",
+    "network",
+    "timeout",
+    "certificate",
+    "handshake",
+    "kernel",
+    "module",
+    "driver",
+    "regression",
+    "patch",
+    "upstream",
+    "fork",
+    "release",
+    "configuration",
+    "dependency",
+    "version",
+    "compatibility",
+    "warning",
+    "permission",
+    "sudo",
+    "path",
+]
+_TAGS = ("install", "venv", "pep668", "python-3.12", "network", "tls", "docker", "arm64", "docs", "flash")
+_STATUSES = ("investigating", "in-progress", "paused", "resolved", "resolved", "resolved", "archived")
+_RESOLUTIONS = ("fixed", "fixed", "wont-fix", "user-error", "hardware", "out-of-scope", "support")
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(8, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def _paragraph(rng: random.Random, n: int, mention: int | None) -> str:
+    text = " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
+    if mention is not None and mention != n:
+        text += f" See also #{mention}."
+    return text
+
+
+def _body(rng: random.Random, n: int, total: int) -> str:
+    sections = (
+        "Executive summary",
+        "Problem",
+        "Technical analysis",
+        "Proposed solution",
+        "Testing",
+        "Related work",
+    )
+    parts = [f"# Issue #{n}\n"]
+    for title in sections:
+        parts.append(f"## {title}\n")
+        for _ in range(rng.randint(1, 2)):
+            parts.append(_paragraph(rng, n, rng.randint(1, total) if rng.random() < 0.3 else None) + "\n")
+        if title == "Technical analysis":
+            step = rng.randint(1, 9)
+            parts.append(f"```sh\n$ ./install.sh\nerror: something failed at step {step}\n```\n")
+    return "\n".join(parts)
+
+
+def _front_matter(rng: random.Random, n: int, total: int, duplicate_of: int | None) -> str:
+    reported = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 1800))
+    analyzed = reported + dt.timedelta(days=rng.randint(0, 60))
+    lines = [f"issue: {n}", f"title: Synthetic issue {n} - {' '.join(rng.sample(_WORDS, 4))}"]
+    if duplicate_of is not None:
+        lines += ["status: resolved", "resolution: duplicate", f"duplicate_of: {duplicate_of}"]
+        resolved = True
+    else:
+        status = rng.choice(_STATUSES)
+        lines.append(f"status: {status}")
+        resolved = status in ("resolved", "archived")
+        if resolved:
+            lines.append(f"resolution: {rng.choice(_RESOLUTIONS)}")
+    related = sorted({rng.randint(1, total) for _ in range(rng.randint(0, 3))} - {n, duplicate_of or 0})
+    if related:
+        lines.append("related:")
+        lines += [f"  - {r}" for r in related]
+    if resolved and duplicate_of is None and rng.random() < 0.6:
+        lines.append(f"commits: ['{rng.getrandbits(28):07x}']")
+        lines.append(f"prs: [{rng.randint(1, 500)}]")
+    lines += [
+        f"reporter: user{rng.randint(1, 900)}",
+        f"reported: {reported.isoformat()}",
+        f"analyzed: {analyzed.isoformat()}",
+    ]
+    if resolved:
+        lines.append(f"resolved_on: {(analyzed + dt.timedelta(days=rng.randint(0, 30))).isoformat()}")
+    lines.append(f"priority: {rng.choice(('critical', 'high', 'medium', 'low'))}")
+    lines.append(f"tags: [{', '.join(sorted(set(rng.sample(_TAGS, rng.randint(1, 3)))))}]")
+    lines.append(f"affected: [Debian {rng.randint(10, 13)}, Ubuntu {rng.choice(('22.04', '24.04'))}]")
+    return "\n".join(lines)
+
+
+def generate(root: Path, n: int, seed: int = 668) -> list[int]:
+    """Write a knowledge base of `n` analyses under `root`; return the issue numbers."""
+    rng = random.Random(seed * 1_000_003 + n)
+    (root / "analyses").mkdir(parents=True, exist_ok=True)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Benchmark\n\nA synthetic knowledge base.\n", encoding="utf-8")
+    numbers = list(range(1, n + 1))
+    for number in numbers:
+        # Every tenth issue is a duplicate; every hundredth starts a three-deep chain.
+        duplicate_of = None
+        if number > 3 and number % 10 == 0:
+            duplicate_of = number - 1 if number % 100 == 0 else rng.randint(1, number - 1)
+            if number % 100 == 0:
+                duplicate_of = number - 10  # chains through the previous tenth
+        folder = root / "analyses" / f"{number:04d}-synthetic-issue-{number}"
+        folder.mkdir()
+        text = f"---\n{_front_matter(rng, number, n, duplicate_of)}\n---\n{_body(rng, number, n)}"
+        (folder / "analysis.md").write_text(text, encoding="utf-8")
+        if number % 7 == 0:
+            (folder / "summary.md").write_text(f"# Summary of #{number}\n\n{_paragraph(rng, number, None)}\n")
+    return numbers
