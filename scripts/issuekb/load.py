@@ -1,8 +1,9 @@
 """Stage 1, load: a file's bytes -> a `Document` (front matter mapping, body, line map) + diagnostics.
 
 The front matter is split by hand so that every line keeps its number, then parsed with `yaml_rs`
-(YAML 1.2: `yes` stays a string; duplicate keys and alias bombs are rejected with a location).
-Nothing here raises on bad input: every problem becomes a located `Diagnostic`.
+(YAML 1.2: `yes` stays a string; duplicate keys and alias bombs are rejected). Tags are checked after a
+successful parse: only the core tags (`!!str`, `!!int`, ...) are allowed. Nothing here raises on bad
+input: every problem becomes a `Diagnostic` located at the file's real line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 import yaml_rs
 
 from issuekb.diagnostics import Diagnostic
@@ -19,14 +21,23 @@ from issuekb.diagnostics import Diagnostic
 __all__ = ["Document", "load_document", "parse_document"]
 
 FENCE = "---"
-#: Alias expansion is bounded far below what any honest front matter needs.
+#: Alias expansion is bounded far below what any honest front matter needs ("billion laughs").
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=20_000, max_replay_stack_depth=16)
 #: Tags that only restate a core type are harmless; every other tag is refused.
 _SAFE_TAGS = frozenset({"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"})
-_KEY_RE = re.compile(r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))\s*:(?:\s|$)""")
+_SCANNER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_KEY_RE = re.compile(
+    r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))\s*:(?:\s|$)"""
+)
+#: A key anywhere (nested, or after list dashes): used to find the second of two duplicate keys.
+_ANY_KEY_RE = re.compile(
+    r"""^(?P<lead>\s*(?:-\s+)*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))"""
+    r"""\s*:(?:\s|$)"""
+)
 _ITEM_RE = re.compile(r"^(\s*)-(?:\s|$)")
 _QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-_TAG_RE = re.compile(r"(?:^|[\s\[{,:])(![^\s,\[\]{}]*)")
+_TAG_RE = re.compile(r"(?:^|[\s\[{,])(![^\s,\[\]{}]*)")
+_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -51,24 +62,28 @@ class Document:
         return self.key_lines.get(key, 1)
 
 
-def load_document(path: Path, rel: str, *, require_front_matter: bool = True) -> tuple[Document, list[Diagnostic]]:
+def load_document(
+    path: Path, rel: str, *, require_front_matter: bool = True
+) -> tuple[Document, list[Diagnostic]]:
     """Read `path` and parse it; `rel` is the path shown in diagnostics."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         doc = Document(path=path, rel=rel, text="")
-        return doc, [Diagnostic.error("load-unreadable", rel, 1, f"Cannot read file: {exc.strerror or exc}")]
+        message = f"Cannot read file: {exc.strerror or exc}"
+        return doc, [Diagnostic.error("load-unreadable", rel, 1, message)]
     return parse_document(data, path, rel, require_front_matter=require_front_matter)
 
 
 def _decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 text without a BOM; a bad byte is an error at its line and (character) column."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         diag = Diagnostic.error(
             "load-encoding",
             rel,
@@ -83,7 +98,7 @@ def _decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
 def parse_document(
     data: bytes | str, path: Path, rel: str, *, require_front_matter: bool = True
 ) -> tuple[Document, list[Diagnostic]]:
-    """Split and parse a document from its bytes (or text)."""
+    """Split and parse a document from its bytes (or text). Never raises on bad input."""
     if isinstance(data, bytes):
         text, diags = _decode(data, rel)
         if diags:
@@ -92,22 +107,17 @@ def parse_document(
         text, diags = data.removeprefix("\ufeff"), []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(path=path, rel=rel, text=text)
-    if not text.strip():
-        if require_front_matter:
-            diags.append(
-                Diagnostic.error("fm-missing", rel, 1, "File is empty", "Start the file with a --- front matter block.")
-            )
-        return doc, diags
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
         doc.body = text
         if require_front_matter:
+            empty = not text.strip()
             diags.append(
                 Diagnostic.error(
                     "fm-missing",
                     rel,
                     1,
-                    "Must start with a front matter block (a line '---')",
+                    "File is empty" if empty else "Must start with a front matter block (a line '---')",
                     "Put the metadata between two '---' lines at the top of the file; see templates/.",
                 )
             )
@@ -127,9 +137,7 @@ def parse_document(
     fm_lines = lines[1:end]
     doc.body = "\n".join(lines[end + 1 :])
     doc.body_line = end + 2
-    diags.extend(_scan_lines(doc, fm_lines))
-    if any(d.code == "fm-tag" for d in diags):
-        return doc, diags
+    _scan_lines(doc, fm_lines)
     source = "\n".join(fm_lines) + "\n"
     try:
         meta = yaml_rs.loads(
@@ -142,8 +150,13 @@ def parse_document(
         diags.append(_yaml_error(doc, str(exc), fm_lines))
         return doc, diags
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        diags.append(Diagnostic.error("fm-yaml", rel, 2, f"Front matter could not be parsed: {exc}"))
+        diags.append(Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}"))
         return doc, diags
+    if "!" in source:
+        tag_diags = _check_tags(doc, source, fm_lines)
+        if tag_diags:
+            diags.extend(tag_diags)
+            return doc, diags
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -162,80 +175,143 @@ def parse_document(
     return doc, diags
 
 
-def _scan_lines(doc: Document, fm_lines: list[str]) -> list[Diagnostic]:
-    """Record key and list-item lines; refuse YAML tags that are not plain core types."""
-    diags: list[Diagnostic] = []
+def _key_text(match: re.Match[str]) -> str:
+    return match.group("dq") or match.group("sq") or (match.group("plain") or "").strip()
+
+
+def _scan_lines(doc: Document, fm_lines: list[str]) -> None:
+    """Record the line of every top-level key and of every item of a top-level block list."""
     current: str | None = None
     index = 0
+    item_indent = -1
     for offset, line in enumerate(fm_lines):
-        lineno = offset + 2
-        stripped = _QUOTED_RE.sub('""', line.split(" #", 1)[0] if not line.lstrip().startswith("#") else "")
-        for match in _TAG_RE.finditer(stripped):
-            tag = match.group(1)
-            if tag not in _SAFE_TAGS:
-                diags.append(
-                    Diagnostic.error(
-                        "fm-tag",
-                        doc.rel,
-                        lineno,
-                        f"YAML tag {tag!r} is not allowed in front matter",
-                        "Write plain values; quote a value that starts with '!'.",
-                        match.start(1) + 1,
-                    )
-                )
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key_match = _KEY_RE.match(line)
         if key_match:
-            current = key_match.group("dq") or key_match.group("sq") or (key_match.group("plain") or "").strip()
-            doc.key_lines.setdefault(current, lineno)
-            doc.raw_values[current] = line[key_match.end() :].split(" #", 1)[0].strip()
-            index = 0
+            current = _key_text(key_match)
+            doc.key_lines.setdefault(current, offset + 2)
+            doc.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
+            index, item_indent = 0, -1
+        elif current is not None and (item := _ITEM_RE.match(line)):
+            if item_indent < 0:
+                item_indent = len(item.group(1))
+            if len(item.group(1)) == item_indent:  # deeper dashes belong to nested lists
+                doc.item_lines[(current, index)] = offset + 2
+                index += 1
+
+
+def _check_tags(doc: Document, source: str, fm_lines: list[str]) -> list[Diagnostic]:
+    """Every tag that is not a core type, located. PyYAML's scanner finds them exactly."""
+    found: list[tuple[int, int, str]] = []
+    try:
+        for token in yaml.scan(source, Loader=_SCANNER):
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                found.append((token.start_mark.line, token.start_mark.column, f"{handle or ''}{suffix}"))
+    except yaml.YAMLError:
+        # yaml_rs accepted what PyYAML's (YAML 1.1) scanner cannot read: look at the text instead.
+        found = []
+        for offset, line in enumerate(fm_lines):
+            stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
+            found += [(offset, m.start(1), m.group(1)) for m in _TAG_RE.finditer(stripped)]
+    return [
+        Diagnostic.error(
+            "fm-tag",
+            doc.rel,
+            offset + 2,
+            f"YAML tag {tag!r} is not allowed in front matter",
+            "Write plain values; quote a value that starts with '!'.",
+            column + 1,
+        )
+        for offset, column, tag in found
+        if tag not in _SAFE_TAGS
+    ]
+
+
+def _duplicate_key_position(fm_lines: list[str], key: str) -> tuple[int, int] | None:
+    """(offset, column) of the second occurrence of `key` within one block mapping."""
+    scopes: list[tuple[int, set[str]]] = []
+    for offset, line in enumerate(fm_lines):
+        match = _ANY_KEY_RE.match(line)
+        if not match:
             continue
-        if current is not None and _ITEM_RE.match(line):
-            doc.item_lines[(current, index)] = lineno
-            index += 1
-    return diags
+        column = len(match.group("lead"))
+        while scopes and scopes[-1][0] > column:
+            scopes.pop()
+        if "-" in match.group("lead") and scopes and scopes[-1][0] == column:
+            scopes.pop()  # a new list item starts a new mapping
+        if not scopes or scopes[-1][0] < column:
+            scopes.append((column, set()))
+        name = _key_text(match)
+        if name == key and name in scopes[-1][1]:
+            return offset, column + 1
+        scopes[-1][1].add(name)
+    return None
+
+
+def _first_line(pattern: re.Pattern[str], fm_lines: list[str]) -> tuple[int, int] | None:
+    """(offset, column) of the first match of `pattern`'s group 1 outside quotes and comments."""
+    for offset, line in enumerate(fm_lines):
+        stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
+        match = pattern.search(stripped)
+        if match:
+            return offset, match.start(1) + 1
+    return None
 
 
 def _yaml_error(doc: Document, message: str, fm_lines: list[str]) -> Diagnostic:
-    first = message.strip().splitlines()[-1] if message.strip() else "invalid YAML"
+    """A yaml_rs error as a diagnostic at the file's real line (front matter line + 1)."""
+    text = message.strip() or "invalid YAML"
     line, column = 2, 1
-    pos = _YAML_POS_RE.search(message)
+    pos = _YAML_POS_RE.search(text)
     if pos:
         line, column = int(pos.group(1)) + 1, int(pos.group(2))
-    dup = re.match(r"duplicate mapping key: '(.*)'", message)
+    dup = re.match(r"duplicate mapping key: '(.*)'", text)
     if dup:
         key = dup.group(1)
-        seen = [i for i, text in enumerate(fm_lines) if (m := _KEY_RE.match(text)) and _key_text(m) == key]
-        if len(seen) > 1:
-            line = seen[1] + 2
+        where = _duplicate_key_position(fm_lines, key)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
         return Diagnostic.error(
             "fm-duplicate-key",
             doc.rel,
             line,
-            f"Key {key!r} appears more than once in the front matter",
+            f"Key {key!r} appears more than once in the same mapping",
             "Keep one of them; YAML would otherwise silently use only one value.",
+            column,
         )
-    if "alias" in message.lower() and "limit" in message.lower():
+    if "alias replay" in text:
+        where = _first_line(_ALIAS_RE, fm_lines)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
         return Diagnostic.error(
             "fm-alias-bomb",
             doc.rel,
             line,
             "Front matter expands YAML aliases beyond the allowed limit",
             "Do not use anchors and aliases (&a / *a) to build large values.",
+            column,
         )
-    if pos is None:
-        first = message.strip().splitlines()[0] if message.strip() else first
+    bad_tag = re.match(r"Invalid tag: '(.*)'", text)
+    if bad_tag:
+        where = _first_line(re.compile(f"({re.escape(bad_tag.group(1))})"), fm_lines)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
+        return Diagnostic.error(
+            "fm-tag",
+            doc.rel,
+            line,
+            f"YAML tag {bad_tag.group(1)!r} is not allowed in front matter",
+            "Write plain values; quote a value that starts with '!'.",
+            column,
+        )
+    reason = text.splitlines()[-1] if pos else text.splitlines()[0]
     return Diagnostic.error(
         "fm-yaml",
         doc.rel,
-        line,
-        f"Front matter is not valid YAML: {first}",
+        min(line, len(fm_lines) + 2),
+        f"Front matter is not valid YAML: {reason}",
         "Check indentation, quoting and colons on this line.",
         column,
     )
-
-
-def _key_text(match: re.Match[str]) -> str:
-    return match.group("dq") or match.group("sq") or (match.group("plain") or "").strip()

@@ -1,28 +1,28 @@
 """Stage 2, model: a loaded `Document` -> a typed `Analysis` record + diagnostics.
 
-Every field is checked against `schema.FIELDS`; a bad value becomes a located diagnostic and the field
-falls back to "unknown", so one run reports every problem of every file.
+Every field is checked against `schema.FIELDS` (the conversions live in `issuekb.fields`); a bad value
+becomes a located diagnostic and the field falls back to "unknown", so one run reports every problem of
+every file. Upstream issues are `IssueRef`s; fork pull requests are plain ints in `prs`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from issuekb.diagnostics import Diagnostic
+from issuekb.fields import FieldReader, did_you_mean
 from issuekb.load import Document
-from issuekb.refs import IssueRef, parse_ref
+from issuekb.refs import IssueRef
 from issuekb.schema import FIELDS, PRIORITIES, Resolution, Status
 
-__all__ = ["Analysis", "Companion", "build_analysis", "did_you_mean"]
+__all__ = ["FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "did_you_mean"]
 
 SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 FOLDER_RE = re.compile(r"^(?P<num>[0-9]+)-(?P<slug>[a-z0-9][a-z0-9-]*)$")
-_LEADING_ZERO_RE = re.compile(r"^0[0-9]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,285 +83,43 @@ class Analysis:
         return self.doc.line_of(key, index) if self.doc else 1
 
 
-def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
-    """' (did you mean 'x'?)' when a close choice exists, else ''."""
-    close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
-class _Checker:
-    """Collects diagnostics for one document while converting its fields."""
-
-    def __init__(self, doc: Document, default_repo: str, today: dt.date) -> None:
-        self.doc = doc
-        self.meta: dict[str, Any] = doc.meta or {}
-        self.default_repo = default_repo
-        self.today = today
-        self.diags: list[Diagnostic] = []
-
-    def error(self, code: str, key: str, message: str, hint: str = "", index: int | None = None) -> None:
-        self.diags.append(Diagnostic.error(code, self.doc.rel, self.doc.line_of(key, index), message, hint))
-
-    def warning(self, code: str, key: str, message: str, hint: str = "", index: int | None = None) -> None:
-        self.diags.append(Diagnostic.warning(code, self.doc.rel, self.doc.line_of(key, index), message, hint))
-
-    def type_error(self, key: str, expected: str, value: object, index: int | None = None) -> None:
-        where = f"{key}[{index}]" if index is not None else key
-        self.error(
-            "field-type",
-            key,
-            f"Field '{where}' must be {expected}, got {_describe(value)}",
-            FIELDS[key].description if key in FIELDS else "",
-            index,
-        )
-
-    # -- scalar kinds -------------------------------------------------------------------------------
-    def int_field(self, key: str) -> int | None:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.type_error(key, "a positive integer", value)
-            return None
-        if _LEADING_ZERO_RE.match(self.doc.raw_values.get(key, "")):
-            self.warning(
-                "field-leading-zero",
-                key,
-                f"Field '{key}' is written with leading zeros ({self.doc.raw_values[key]}); it reads as {value}",
-                f"Write {key}: {value}.",
-            )
-        return value
-
-    def str_field(self, key: str) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.type_error(key, "a non-empty string", value)
-            return None
-        return value.strip()
-
-    def enum_field(self, key: str, choices: tuple[str, ...]) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.type_error(key, "one of " + ", ".join(choices), value)
-            return None
-        if value not in choices:
-            suggestion = did_you_mean(value, choices)
-            self.error(
-                f"{key}-unknown",
-                key,
-                f"Unknown {key} {value!r}" + (f"; {suggestion}" if suggestion else ""),
-                "Allowed: " + ", ".join(choices) + ".",
-            )
-            return None
-        return value
-
-    def date_field(self, key: str) -> dt.date | None:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                self.error(
-                    "date-invalid",
-                    key,
-                    f"Field '{key}' is not a real date: {self.meta[key]!r}",
-                    "Write dates as YYYY-MM-DD.",
-                )
-                return None
-        if not isinstance(value, dt.date):
-            self.type_error(key, "a date (YYYY-MM-DD)", value)
-            return None
-        if value > self.today:
-            self.error("date-future", key, f"Field '{key}' is in the future: {value.isoformat()}")
-        return value
-
-    def ref_field(self, key: str, value: object, index: int | None = None) -> IssueRef | None:
-        ref = parse_ref(value, self.default_repo)
-        if ref is None:
-            self.type_error(key, "an issue reference (1143 or owner/repo#1143)", value, index)
-        return ref
-
-    def list_of(self, key: str) -> list[Any]:
-        value = self.meta.get(key)
-        if value is None:
-            return []
-        if isinstance(value, list):
-            return value
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return [value]  # a single value where a list is expected is harmless
-        self.type_error(key, "a list", value)
-        return []
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
-
-
 def build_analysis(
     doc: Document, default_repo: str, *, today: dt.date | None = None
 ) -> tuple[Analysis | None, list[Diagnostic]]:
-    """Check the front matter of one `analysis.md` and convert it into an `Analysis`."""
+    """Check the front matter of one `analysis.md` and convert it into an `Analysis`.
+
+    Returns None (with diagnostics) when the record has no usable issue number or title.
+    `today` bounds the dates ("not in the future"); tests pass a fixed one.
+    """
     if doc.meta is None:
         return None, []
-    c = _Checker(doc, default_repo, today or dt.date.today())  # noqa: DTZ011
-    meta = c.meta
-    for key in meta:
-        if not isinstance(key, str):
-            c.diags.append(Diagnostic.error("field-unknown", doc.rel, 2, f"Key {key!r} is not a string"))
-        elif key not in FIELDS:
-            suggestion = did_you_mean(key, tuple(FIELDS))
-            c.warning(
-                "field-unknown",
-                key,
-                f"Unknown field {key!r}" + (f"; {suggestion}" if suggestion else ""),
-                "Known fields are listed in the front-matter reference (docs/reference.md).",
-            )
-    for name, spec in FIELDS.items():
-        if spec.required and meta.get(name) is None:
-            c.diags.append(
-                Diagnostic.error(
-                    "field-required",
-                    doc.rel,
-                    doc.line_of(name) if name in doc.key_lines else 1,
-                    f"Must have required field: {name}",
-                    spec.description,
-                )
-            )
-
-    repo = default_repo
-    if meta.get("repo") is not None:
-        raw = meta["repo"]
-        if isinstance(raw, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$", raw):
-            repo = raw
-        else:
-            c.type_error("repo", "'owner/name'", raw)
-    c.default_repo = repo
-    issue = c.int_field("issue")
-    title = c.str_field("title")
-    status_value = c.enum_field("status", tuple(s.value for s in Status))
+    r = FieldReader(doc, default_repo, today or dt.date.today())
+    _check_keys(r)
+    r.default_repo = r.repo_field("repo") or default_repo
+    issue = r.int_field("issue")
+    title = r.str_field("title")
+    status_value = r.enum_field("status", tuple(s.value for s in Status))
+    resolution_value = r.enum_field("resolution", tuple(v.value for v in Resolution))
     status = Status(status_value) if status_value else None
-    resolution_value = c.enum_field("resolution", tuple(r.value for r in Resolution))
     resolution = Resolution(resolution_value) if resolution_value else None
-
-    duplicate_of = c.ref_field("duplicate_of", meta["duplicate_of"]) if meta.get("duplicate_of") is not None else None
-    upstream_pr = c.ref_field("upstream_pr", meta["upstream_pr"]) if meta.get("upstream_pr") is not None else None
-
-    related: list[IssueRef] = []
-    notes: dict[IssueRef, str] = {}
-    for i, item in enumerate(c.list_of("related")):
-        note = None
-        if isinstance(item, dict):
-            unknown = set(item) - {"issue", "note"}
-            if unknown or "issue" not in item:
-                c.type_error("related", "a reference or a mapping {issue, note}", item, i)
-                continue
-            note = item.get("note")
-            if note is not None and not isinstance(note, str):
-                c.type_error("related", "a mapping whose note is a string", item, i)
-                note = None
-            item = item["issue"]
-        ref = c.ref_field("related", item, i)
-        if ref is None:
-            continue
-        if ref in related:
-            c.warning("related-repeated", "related", f"Related issue {ref.short(default_repo)} is listed twice", index=i)
-            continue
-        related.append(ref)
-        if note:
-            notes[ref] = note.strip()
-
-    commits: list[str] = []
-    for i, sha in enumerate(c.list_of("commits")):
-        if not isinstance(sha, str) or not SHA_RE.match(sha):
-            if isinstance(sha, str) and SHA_RE.match(sha.lower()):
-                c.error("commit-format", "commits", f"Commit {sha!r} must be lower-case hex", index=i)
-            else:
-                c.error(
-                    "commit-format",
-                    "commits",
-                    f"Commit {sha!r} is not a SHA (7 to 40 hex digits)",
-                    "Quote SHAs made only of digits, e.g. '1234567'.",
-                    index=i,
-                )
-            continue
-        commits.append(sha)
-
-    prs: list[int] = []
-    for i, pr in enumerate(c.list_of("prs")):
-        if isinstance(pr, str) and re.fullmatch(r"#?[0-9]+", pr.strip()) and int(pr.strip("# ")) > 0:
-            pr = int(pr.strip("# "))
-        if isinstance(pr, bool) or not isinstance(pr, int) or pr <= 0:
-            c.type_error("prs", "a fork pull request number", pr, i)
-            continue
-        prs.append(pr)
-
-    tags: list[str] = []
-    for key, out in (("tags", tags), ("affected", [])):
-        for i, item in enumerate(c.list_of(key)):
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
-            if not isinstance(item, str) or not item.strip():
-                c.type_error(key, "a non-empty string", item, i)
-                continue
-            out.append(item.strip())
-        if key == "affected":
-            affected = tuple(out)
-    for i, tag in enumerate(tags):
-        if not re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", tag):
-            c.warning(
-                "tag-format",
-                "tags",
-                f"Tag {tag!r} should be lower-case kebab-case",
-                f"Write {re.sub(r'[^a-z0-9.+-]+', '-', tag.lower()).strip('-')!r}.",
-                index=i,
-            )
-
-    reported = c.date_field("reported")
-    analyzed = c.date_field("analyzed")
-    resolved_on = c.date_field("resolved_on")
-    _check_date_order(c, reported, analyzed, resolved_on)
-
-    _check_lifecycle(c, status, resolution, duplicate_of, issue, repo, resolved_on)
-
+    duplicate_of = r.ref_field("duplicate_of")
+    upstream_pr = r.ref_field("upstream_pr")
+    related, notes = r.related_field("related")
+    commits = _commits(r)
+    prs = r.list_field("prs", _pr, "a fork pull request number")
+    tags = _tags(r)
+    affected = r.list_field("affected", _text, _TEXT_HELP)
+    reporter = r.str_field("reporter")
+    priority = r.enum_field("priority", PRIORITIES)
+    dates = {key: r.date_field(key) for key in ("reported", "analyzed", "resolved_on")}
+    _check_date_order(r, dates)
+    _check_lifecycle(r, status, resolution, duplicate_of, issue, dates["resolved_on"])
     folder = doc.path.parent.name
-    match = FOLDER_RE.match(folder)
-    if match is None:
-        c.diags.append(
-            Diagnostic.error(
-                "folder-name",
-                doc.rel,
-                1,
-                f"Folder {folder!r} must be named <number>-<slug> (lower-case kebab-case)",
-                f"Rename it, e.g. {issue or 1234:04d}-short-title.",
-            )
-        )
-    elif issue is not None and int(match.group("num")) != issue:
-        c.error(
-            "folder-number",
-            "issue",
-            f"Folder {folder!r} is numbered {int(match.group('num'))} but the front matter says issue {issue}",
-            "Rename the folder or fix the issue number.",
-        )
-
+    _check_folder(r, folder, issue)
     if issue is None or title is None:
-        return None, c.diags
+        return None, r.diags
     analysis = Analysis(
-        ref=IssueRef(repo, issue),
+        ref=IssueRef(r.default_repo, issue),
         title=title,
         status=status,
         path=doc.path,
@@ -371,29 +129,111 @@ def build_analysis(
         body_line=doc.body_line,
         resolution=resolution,
         duplicate_of=duplicate_of,
-        related=tuple(related),
+        related=related,
         related_notes=notes,
-        commits=tuple(commits),
-        prs=tuple(prs),
+        commits=commits,
+        prs=prs,
         upstream_pr=upstream_pr,
-        reporter=c.str_field("reporter"),
-        reported=reported,
-        analyzed=analyzed,
-        resolved_on=resolved_on,
-        priority=c.enum_field("priority", PRIORITIES),
-        tags=tuple(dict.fromkeys(tags)),
+        reporter=reporter,
+        reported=dates["reported"],
+        analyzed=dates["analyzed"],
+        resolved_on=dates["resolved_on"],
+        priority=priority,
+        tags=tags,
         affected=affected,
         doc=doc,
     )
-    return analysis, c.diags
+    return analysis, r.diags
 
 
-def _check_date_order(c: _Checker, *dates: dt.date | None) -> None:
-    names = ("reported", "analyzed", "resolved_on")
-    known = [(name, value) for name, value in zip(names, dates, strict=True) if value is not None]
-    for (first, a), (second, b) in zip(known, known[1:], strict=False):
+def _check_keys(r: FieldReader) -> None:
+    """Required fields present; unknown keys reported with the closest known one."""
+    for key in r.meta:
+        if not isinstance(key, str):
+            r.diags.append(
+                Diagnostic.error(
+                    "field-type",
+                    r.doc.rel,
+                    2,
+                    f"Key {key!r} must be a string",
+                    "Write plain 'key: value' lines.",
+                )
+            )
+        elif key not in FIELDS:
+            suggestion = did_you_mean(key, tuple(FIELDS))
+            r.warning(
+                "field-unknown",
+                key,
+                f"Unknown field {key!r}" + (f"; {suggestion}" if suggestion else ""),
+                "Known fields are listed in the front-matter reference (docs/reference.md).",
+            )
+    for name, spec in FIELDS.items():
+        if spec.required and r.meta.get(name) is None:
+            r.error("field-required", name, f"Must have required field: {name}", spec.description)
+
+
+def _commits(r: FieldReader) -> tuple[str, ...]:
+    """Fork commit SHAs: 7 to 40 lower-case hex digits (an all-digit SHA may be left unquoted)."""
+    commits: list[str] = []
+    for i, sha in enumerate(r.items("commits")):
+        if isinstance(sha, int) and not isinstance(sha, bool) and SHA_RE.match(str(sha)):
+            commits.append(str(sha))  # an unquoted all-digit SHA: YAML reads it as a number
+        elif isinstance(sha, str) and SHA_RE.match(sha):
+            commits.append(sha)
+        elif isinstance(sha, str) and SHA_RE.match(sha.lower()):
+            r.error(
+                "commit-format",
+                "commits",
+                f"Commit {sha!r} must be lower-case hex",
+                f"Write {sha.lower()!r}.",
+                i,
+            )
+        else:
+            hint = "Quote a SHA made only of digits, e.g. '1234567'." if isinstance(sha, int) else ""
+            r.error("commit-format", "commits", f"Commit {sha!r} is not a SHA (7 to 40 hex digits)", hint, i)
+    return tuple(commits)
+
+
+def _tags(r: FieldReader) -> tuple[str, ...]:
+    """Free tags, kept once each; not lower-case kebab-case is a warning with the spelling to use."""
+    tags = r.list_field("tags", _text, _TEXT_HELP)
+    for i, tag in enumerate(tags):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", tag):
+            suggestion = re.sub(r"[^a-z0-9.+-]+", "-", tag.lower()).strip("-")
+            r.warning(
+                "tag-format",
+                "tags",
+                f"Tag {tag!r} should be lower-case kebab-case",
+                f"Write {suggestion!r}.",
+                i,
+            )
+    return tuple(dict.fromkeys(tags))
+
+
+def _pr(value: object) -> int | None:
+    if isinstance(value, str) and re.fullmatch(r"#?[0-9]+", value.strip()):
+        value = int(value.strip().lstrip("#"))
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+_TEXT_HELP = "a non-empty string (quote numbers such as versions: '3.10')"
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _check_date_order(r: FieldReader, dates: dict[str, dt.date | None]) -> None:
+    known = [(name, value) for name, value in dates.items() if value is not None]
+    for (first, a), (second, b) in itertools.pairwise(known):
         if b < a:
-            c.error(
+            r.error(
                 "date-order",
                 second,
                 f"Field '{second}' ({b.isoformat()}) is before '{first}' ({a.isoformat()})",
@@ -402,38 +242,81 @@ def _check_date_order(c: _Checker, *dates: dt.date | None) -> None:
 
 
 def _check_lifecycle(
-    c: _Checker,
+    r: FieldReader,
     status: Status | None,
     resolution: Resolution | None,
     duplicate_of: IssueRef | None,
     issue: int | None,
-    repo: str,
     resolved_on: dt.date | None,
 ) -> None:
-    if status is not None and status.is_closed and resolution is None and c.meta.get("resolution") is None:
-        c.error(
+    """Status, resolution and duplicate_of agree with each other."""
+    has_resolution = r.meta.get("resolution") is not None  # set, even if to an unknown word
+    allowed = ", ".join(v.value for v in Resolution)
+    if status is not None and status.is_closed and not has_resolution:
+        r.error(
             "resolution-required",
             "status",
             f"Status '{status}' requires a resolution",
-            "Add resolution: one of " + ", ".join(r.value for r in Resolution) + ".",
+            f"Add one of: {allowed}.",
         )
     if status is not None and not status.is_closed and resolution is not None:
-        c.warning(
+        r.warning(
             "resolution-open",
             "resolution",
             f"Resolution '{resolution}' is set but status is '{status}'",
             "Set status: resolved (or archived), or remove the resolution.",
         )
-    if resolution is Resolution.DUPLICATE and duplicate_of is None and c.meta.get("duplicate_of") is None:
-        c.error("duplicate-target", "resolution", "Resolution 'duplicate' requires duplicate_of", "Name the canonical issue.")
-    if duplicate_of is not None and resolution is not Resolution.DUPLICATE:
-        c.error(
+    if resolved_on is not None and status is not None and not status.is_closed:
+        r.warning(
+            "resolved-open",
+            "resolved_on",
+            f"resolved_on is set but status is '{status}'",
+            "Set status: resolved (or archived), or remove resolved_on.",
+        )
+    if resolution is Resolution.DUPLICATE and r.meta.get("duplicate_of") is None:
+        r.error(
+            "duplicate-target",
+            "resolution",
+            "Resolution 'duplicate' requires duplicate_of",
+            "Name the canonical issue: duplicate_of: 1143 (or owner/repo#1143).",
+        )
+    if (
+        duplicate_of is not None
+        and resolution is not Resolution.DUPLICATE
+        and (resolution or not has_resolution)
+    ):
+        r.error(
             "duplicate-resolution",
             "duplicate_of",
-            f"duplicate_of is set, so resolution must be 'duplicate' (it is {resolution.value if resolution else 'missing'})",
+            f"duplicate_of is set, so resolution must be 'duplicate' (it is {resolution or 'missing'})",
             "Set status: resolved and resolution: duplicate, or remove duplicate_of.",
         )
-    if duplicate_of is not None and issue is not None and duplicate_of == IssueRef(repo, issue):
-        c.error("duplicate-self", "duplicate_of", "An issue cannot be a duplicate of itself")
-    if resolved_on is not None and status is not None and not status.is_closed:
-        c.warning("resolved-open", "resolved_on", f"resolved_on is set but status is '{status}'")
+    if duplicate_of is not None and duplicate_of == IssueRef(r.default_repo, issue or 0):
+        r.error(
+            "duplicate-self",
+            "duplicate_of",
+            "An issue cannot be a duplicate of itself",
+            "Remove duplicate_of.",
+        )
+
+
+def _check_folder(r: FieldReader, folder: str, issue: int | None) -> None:
+    """The folder is `<number>-<slug>` and its number is the issue's."""
+    match = FOLDER_RE.match(folder)
+    if match is None:
+        r.diags.append(
+            Diagnostic.error(
+                "folder-name",
+                r.doc.rel,
+                1,
+                f"Folder {folder!r} must be named <number>-<slug> (lower-case kebab-case)",
+                f"Rename it, e.g. {issue or 1234:04d}-short-title.",
+            )
+        )
+    elif issue is not None and int(match.group("num")) != issue:
+        r.error(
+            "folder-number",
+            "issue",
+            f"Folder {folder!r} is numbered {int(match.group('num'))}, but the front matter says issue {issue}",
+            "Rename the folder or fix the issue number.",
+        )
