@@ -8,7 +8,7 @@ number and the links they hold).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,15 @@ if TYPE_CHECKING:
     from issuekb.kb import KnowledgeBase
     from issuekb.model import Analysis
 
-__all__ = ["Cluster", "Fix", "LinkGraph", "Neighbourhood", "build_graph", "graph_diagnostics"]
+__all__ = [
+    "Cluster",
+    "Fix",
+    "LinkGraph",
+    "Neighbourhood",
+    "build_graph",
+    "graph_diagnostics",
+    "same_commit_keys",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +74,10 @@ class LinkGraph:
     referenced_by: dict[IssueRef, tuple[IssueRef, ...]] = field(default_factory=dict)
     #: analysis -> mentions in its body and companions (in file order)
     mentions: dict[IssueRef, tuple[Mention, ...]] = field(default_factory=dict)
-    #: commit SHA -> analyses that record it, when more than one does
+    #: commit SHA -> analyses that record it, when more than one does (keyed by `commit_keys` values)
     shared_commits: dict[str, tuple[IssueRef, ...]] = field(default_factory=dict)
+    #: every recorded SHA -> the shortest recorded SHA that it extends (`abc1234` and `abc1234ef...` are one commit)
+    commit_keys: dict[str, str] = field(default_factory=dict)
     #: analyses in a duplicate_of cycle
     in_cycle: frozenset[IssueRef] = frozenset()
 
@@ -87,7 +97,8 @@ class LinkGraph:
 
     def neighbourhood(self, analysis: Analysis) -> Neighbourhood:
         ref = analysis.ref
-        peers = sorted({r for sha in analysis.commits for r in self.shared_commits.get(sha, ()) if r != ref})
+        own = {self.commit_keys.get(sha, sha) for sha in analysis.commits}
+        peers = sorted({r for sha in own for r in self.shared_commits.get(sha, ()) if r != ref})
         return Neighbourhood(
             duplicate_of=analysis.duplicate_of,
             canonical=self.canonical.get(ref),
@@ -96,6 +107,17 @@ class LinkGraph:
             referenced_by=self.referenced_by.get(ref, ()),
             shares_commits_with=tuple(peers),
         )
+
+
+def same_commit_keys(shas: Iterable[str]) -> dict[str, str]:
+    """Map each SHA to the shortest given SHA it starts with: an abbreviated and a full SHA are one commit."""
+    keys: dict[str, str] = {}
+    current: str | None = None
+    for sha in sorted(set(shas)):
+        if current is None or not sha.startswith(current):
+            current = sha
+        keys[sha] = current
+    return keys
 
 
 def _analysis_mentions(analysis: Analysis) -> tuple[Mention, ...]:
@@ -146,6 +168,7 @@ def build_graph(kb: KnowledgeBase) -> LinkGraph:
     incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
     by_commit: dict[str, list[IssueRef]] = defaultdict(list)
     analyses = [a for a in kb.analyses if kb.by_ref.get(a.ref) is a]
+    graph.commit_keys = commit_keys = same_commit_keys(sha for a in analyses for sha in a.commits)
 
     for analysis in analyses:
         ref = analysis.ref
@@ -158,7 +181,7 @@ def build_graph(kb: KnowledgeBase) -> LinkGraph:
             outgoing.discard(analysis.duplicate_of)
         for target in outgoing:
             incoming[target].add(ref)
-        for sha in dict.fromkeys(analysis.commits):
+        for sha in dict.fromkeys(commit_keys[sha] for sha in analysis.commits):
             by_commit[sha].append(ref)
 
     graph.canonical, graph.in_cycle = _canonicals(kb, analyses)
@@ -187,7 +210,8 @@ def graph_diagnostics(kb: KnowledgeBase, graph: LinkGraph) -> Iterator[Diagnosti
         canonical = kb.get(canonical_ref) if canonical_ref else None
         if canonical is None or not analysis.commits or not canonical.commits:
             continue
-        if set(analysis.commits) != set(canonical.commits):
+        keys = graph.commit_keys
+        if {keys.get(c, c) for c in analysis.commits} != {keys.get(c, c) for c in canonical.commits}:
             own = ", ".join(analysis.commits)
             theirs = ", ".join(canonical.commits)
             yield Diagnostic.warning(

@@ -59,7 +59,13 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
     for offset, line in enumerate(text.split("\n")):
         match = _FENCE_RE.match(line)
         if fence is not None:
-            if match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence):
+            closing = match is not None and not line[match.end() :].strip()  # a closing fence has no info
+            if (
+                match
+                and closing
+                and match.group("fence")[0] == fence[0]
+                and len(match.group("fence")) >= len(fence)
+            ):
                 fence = None
                 previous_blank = True
             yield offset, line, True
