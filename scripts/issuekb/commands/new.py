@@ -1,0 +1,191 @@
+"""`issuekb new`: start the analysis of an upstream issue from the template."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from issuekb.commands._common import CouldNotRun, config_option, get_config
+from issuekb.new import Prefill
+from issuekb.refs import IssueRef
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.upstream import IssueState
+
+__all__ = ["command"]
+
+
+@click.command("new", context_settings={"ignore_unknown_options": True})
+@click.argument("issue", metavar="ISSUE")
+@config_option
+@click.option(
+    "--repo", default=None, help="Upstream repository owner/name (default: the configured upstream)."
+)
+@click.option("--slug", default=None, help="Folder slug, lower-case kebab-case (default: from the title).")
+@click.option("--title", default=None, help="Title to use instead of the upstream one.")
+@click.option(
+    "--with",
+    "companions",
+    default="",
+    metavar="LIST",
+    help="Companion pages to create too, comma-separated: summary,implementation,testing.",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR (or $VISUAL).")
+@click.option("--offline", is_flag=True, help="Do not ask GitHub; use only the upstream state file.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date to write as analyzed: (default: today's date).",
+)
+def command(
+    issue: str,
+    root: Path | None,
+    repo: str | None,
+    slug: str | None,
+    title: str | None,
+    companions: str,
+    edit: bool,
+    offline: bool,
+    today: dt.datetime | None,
+) -> None:
+    """Create analyses/<NNNN>-<slug>/analysis.md for upstream issue ISSUE from the template.
+
+    ISSUE is a number (1234), or owner/name#1234 for another repository. Title, reporter and reported
+    date come from the upstream state file when the issue was synced, else from GitHub (same token and
+    API settings as `issuekb sync`), else they are left marked "unknown - fill in". The new file passes
+    `issuekb check`; the template's guidance lines are warnings until you replace them.
+
+    Refuses, writing nothing (exit 2), when the issue already has an analysis, the number is not a
+    positive integer, the slug or repository is not a plain name, or the folder cannot be written.
+    """
+    from issuekb.frontmatter_edit import EditError
+    from issuekb.new import (
+        UNKNOWN,
+        check_slug,
+        fill_analysis,
+        fill_companion,
+        folder_name,
+        parse_companions,
+        parse_issue,
+        slugify,
+        write_analysis_folder,
+    )
+    from issuekb.onefile import check_text, find_analyses
+
+    config = get_config(root)
+    day = today.date() if today else dt.date.today()
+    try:
+        ref = parse_issue(issue, repo, config.upstream)
+        extra = parse_companions(companions)
+    except ValueError as exc:
+        raise CouldNotRun(str(exc)) from exc
+    if slug is not None and (problem := check_slug(slug)):
+        raise CouldNotRun(f"--slug: {problem}")
+
+    existing = find_analyses(config, ref)
+    if existing:
+        raise CouldNotRun(
+            f"{ref} already has an analysis: {config.rel(existing[0])}\n"
+            f"Edit that file, or move it along with `issuekb status {issue} ...`."
+        )
+
+    prefill, messages = _prefill(config, ref, offline=offline)
+    if title is not None:
+        if not title.strip():
+            raise CouldNotRun("--title must not be empty")
+        prefill = dataclasses.replace(prefill, title=title.strip())
+    slug = slug or (slugify(prefill.title) if prefill.title else "") or "untitled"
+    folder = config.analyses_dir / folder_name(ref, slug)
+    path = folder / "analysis.md"
+
+    templates = {"analysis.md": config.templates_dir / "analysis.md"} | {
+        name: config.templates_dir / name for name in extra
+    }
+    texts: dict[str, str] = {}
+    for name, template_path in templates.items():
+        try:
+            template = template_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CouldNotRun(f"cannot read the template {config.rel(template_path)}: {exc}") from exc
+        if name == "analysis.md":
+            try:
+                texts[name] = fill_analysis(template, ref, prefill, today=day, upstream=config.upstream)
+            except EditError as exc:
+                raise CouldNotRun(f"{config.rel(template_path)}:{exc.line}: {exc.message}") from exc
+        else:
+            texts[name] = fill_companion(template, ref, prefill, today=day)
+
+    from issuekb.diagnostics import Severity, format_diagnostics
+
+    errors = [
+        d
+        for d in check_text(config, path, texts["analysis.md"].encode(), today=day)
+        if d.severity is Severity.ERROR
+    ]
+    if errors:
+        click.echo(format_diagnostics(errors), err=True, nl=False)
+        raise CouldNotRun(
+            f"the template {config.rel(templates['analysis.md'])} gives an analysis that does not pass "
+            "`issuekb check` (above); fix the template"
+        )
+    try:
+        write_analysis_folder(folder, texts)
+    except FileExistsError as exc:
+        raise CouldNotRun(f"{config.rel(folder)} already exists; choose another --slug") from exc
+    except OSError as exc:
+        raise CouldNotRun(f"cannot write {config.rel(folder)}: {exc.strerror or exc}") from exc
+
+    for message in messages:
+        click.echo(message, err=True)
+    click.echo(f"Created {config.rel(path)}")
+    for name in extra:
+        click.echo(f"Created {config.rel(folder / name)}")
+    if prefill.source:
+        click.echo(f"Prefilled from {prefill.source}.")
+    if prefill.missing:
+        click.echo(f"Not known, marked '{UNKNOWN}' in the front matter: {', '.join(prefill.missing)}.")
+    click.echo(
+        "Next steps:\n"
+        f"  1. write each section of {config.rel(path)}, deleting the lines marked <!-- template -->\n"
+        "  2. make check\n"
+        f"  3. issuekb status {issue} in-progress, later: issuekb status {issue} resolved --resolution fixed"
+        " --commit SHA --pr N"
+    )
+    if edit:
+        click.edit(filename=str(path))
+
+
+def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, list[str]]:
+    """What is known about `ref`: from the state file if synced, else from GitHub, else nothing."""
+    from issuekb.diagnostics import format_diagnostics
+    from issuekb.new import prefill_from_issue
+    from issuekb.upstream import load_state
+
+    state, diags = load_state(config.state_file, config.rel(config.state_file))
+    messages = (
+        [f"warning: ignoring the upstream state file:\n{format_diagnostics(diags).rstrip()}"] if diags else []
+    )
+    synced = state.issue(ref)
+    if synced is not None:
+        return prefill_from_issue(
+            synced, f"the upstream state file ({config.rel(config.state_file)})"
+        ), messages
+    if offline:
+        messages.append(f"{ref} is not in the upstream state file and --offline was given.")
+        return Prefill(), messages
+    fetched, problem = _fetch(ref)
+    if fetched is not None:
+        return prefill_from_issue(fetched, "GitHub"), messages
+    messages.append(f"{ref} is not in the upstream state file and could not be fetched: {problem}")
+    return Prefill(), messages
+
+
+def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
+    """Fetch one issue from GitHub with the sync's client and settings; (None, why) when impossible."""
+    return None, "no GitHub adapter yet"
