@@ -14,7 +14,9 @@ __all__ = ["cli", "main"]
 #: command name -> module under issuekb.commands that defines a click command called `command`
 COMMANDS = {
     "check": "check",
+    "new": "new",
     "schema": "schema",
+    "status": "status",
 }
 
 
