@@ -1,15 +1,23 @@
 """The git adapter: does each fix commit exist, unambiguously, in a local clone of the fork?
 
-One `git cat-file --batch-check` process answers for every SHA at once.
+One `git cat-file --batch-check` process answers for every SHA at once. git is asked about the given
+folder only: it does not climb to a repository above it, and GIT_DIR-style variables of the caller's
+environment do not redirect it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["GitError", "check_commits"]
+
+_HEX_RE = re.compile(r"^[0-9a-f]{1,40}$")
+#: Variables that would point git at another repository than the one asked about.
+_GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 
 
 class GitError(Exception):
@@ -17,30 +25,38 @@ class GitError(Exception):
 
 
 def check_commits(repo: Path, shas: Iterable[str]) -> dict[str, str]:
-    """Map each SHA to 'ok', 'missing' or 'ambiguous' (or 'not-a-commit')."""
+    """Map each SHA (or hex prefix) to 'ok', 'missing', 'ambiguous' or 'not-a-commit'.
+
+    Raises GitError when git cannot run or `repo` is not a git repository.
+    """
     unique = sorted(set(shas))
-    if not unique:
-        return {}
+    result = {sha: "missing" for sha in unique if not _HEX_RE.match(sha)}
+    asked = [sha for sha in unique if sha not in result]
+    if not asked:
+        return result
     if not repo.is_dir():
-        raise GitError(f"{repo} is not a folder")
+        raise GitError("no such folder")
+    env = {key: value for key, value in os.environ.items() if key not in _GIT_REDIRECTS}
+    env["GIT_CEILING_DIRECTORIES"] = str(repo.resolve().parent)
     try:
         proc = subprocess.run(
             ["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-            input="".join(f"{sha}\n" for sha in unique),
+            input="".join(f"{sha}\n" for sha in asked),
             capture_output=True,
             text=True,
             check=False,
             timeout=120,
+            env=env,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"cannot run git: {exc}") from exc
     if proc.returncode != 0:
-        raise GitError(f"{repo} is not a git repository ({proc.stderr.strip() or 'git failed'})")
+        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "git failed"
+        raise GitError(f"not a git repository ({reason})")
     answers = proc.stdout.splitlines()
-    if len(answers) != len(unique):
-        raise GitError(f"git cat-file answered {len(answers)} lines for {len(unique)} commits")
-    result: dict[str, str] = {}
-    for sha, answer in zip(unique, answers, strict=True):
+    if len(answers) != len(asked):
+        raise GitError(f"git cat-file answered {len(answers)} lines for {len(asked)} commits")
+    for sha, answer in zip(asked, answers, strict=True):
         if answer.endswith(" ambiguous"):
             result[sha] = "ambiguous"
         elif answer.endswith(" missing"):

@@ -6,9 +6,12 @@ exports them as JSON Schema for editors.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 from typing import Any
+
+import yaml_rs
 
 __all__ = [
     "COMPANIONS",
@@ -79,31 +82,56 @@ TEMPLATE_MARKER = "<!-- template -->"
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One front-matter key: its kind (how it is checked) and what it means."""
+    """One front-matter key: its kind (how it is checked), what it means, and an example value (YAML)."""
 
     kind: str
     description: str
     required: bool = False
+    example: str = ""
 
 
 FIELDS: dict[str, FieldSpec] = {
-    "issue": FieldSpec("int", "Upstream issue number (a positive integer).", required=True),
-    "title": FieldSpec("str", "Title of the upstream issue, or a clearer one of your own.", required=True),
-    "status": FieldSpec("status", "Where the analysis stands here.", required=True),
-    "resolution": FieldSpec("resolution", "How it ended; required once status is resolved or archived."),
-    "repo": FieldSpec("repo", "Upstream repository `owner/name`; defaults to the configured upstream."),
-    "duplicate_of": FieldSpec("ref", "The canonical issue this one duplicates (`1143` or `owner/repo#1143`)."),
-    "related": FieldSpec("refs", "Related upstream issues; each `1167`, `owner/repo#1167`, or {issue, note}."),
-    "commits": FieldSpec("shas", "Fork commit SHAs that fix the issue (7 to 40 hex digits)."),
-    "prs": FieldSpec("prs", "Fork pull request numbers (not upstream numbers)."),
-    "upstream_pr": FieldSpec("ref", "Pull request sent upstream (`1170` or `owner/repo#1170`)."),
-    "reporter": FieldSpec("str", "GitHub login of the person who reported the issue upstream."),
-    "reported": FieldSpec("date", "Date the issue was reported upstream (YYYY-MM-DD)."),
-    "analyzed": FieldSpec("date", "Date of this analysis (YYYY-MM-DD)."),
-    "resolved_on": FieldSpec("date", "Date it was resolved here (YYYY-MM-DD)."),
-    "priority": FieldSpec("priority", "One of: " + ", ".join(PRIORITIES) + "."),
-    "tags": FieldSpec("strs", "Free tags, lower-case kebab-case (`pep668`, `python-3.12`)."),
-    "affected": FieldSpec("strs", "Affected platforms, distributions or versions, as free strings."),
+    "issue": FieldSpec("int", "Upstream issue number (a positive integer).", True, "1159"),
+    "title": FieldSpec(
+        "str", "Title of the upstream issue, or a clearer one of your own.", True, '"pip refuses to install"'
+    ),
+    "status": FieldSpec("status", "Where the analysis stands here.", True, "resolved"),
+    "resolution": FieldSpec(
+        "resolution", "How it ended; required once status is resolved or archived.", example="fixed"
+    ),
+    "repo": FieldSpec(
+        "repo",
+        "Upstream repository `owner/name`; defaults to the configured upstream.",
+        example="acme/widget",
+    ),
+    "duplicate_of": FieldSpec(
+        "ref", "The canonical issue this one duplicates (`1143` or `owner/repo#1143`).", example="1143"
+    ),
+    "related": FieldSpec(
+        "refs",
+        "Related upstream issues; each `1167`, `owner/repo#1167`, or {issue, note}.",
+        example="[1153, {issue: 1167, note: same venv}]",
+    ),
+    "commits": FieldSpec(
+        "shas", "Fork commit SHAs that fix the issue (7 to 40 hex digits).", example="[b8a8291]"
+    ),
+    "prs": FieldSpec("prs", "Fork pull request numbers (not upstream numbers).", example="[12]"),
+    "upstream_pr": FieldSpec(
+        "ref", "Pull request sent upstream (`1170` or `owner/repo#1170`).", example="1170"
+    ),
+    "reporter": FieldSpec(
+        "str", "GitHub login of the person who reported the issue upstream.", example="octocat"
+    ),
+    "reported": FieldSpec("date", "Date the issue was reported upstream (YYYY-MM-DD).", example="2025-04-01"),
+    "analyzed": FieldSpec("date", "Date of this analysis (YYYY-MM-DD).", example="2025-11-06"),
+    "resolved_on": FieldSpec("date", "Date it was resolved here (YYYY-MM-DD).", example="2025-11-06"),
+    "priority": FieldSpec("priority", "One of: " + ", ".join(PRIORITIES) + ".", example="high"),
+    "tags": FieldSpec(
+        "strs", "Free tags, lower-case kebab-case (`pep668`, `python-3.12`).", example="[pep668, venv]"
+    ),
+    "affected": FieldSpec(
+        "strs", "Affected platforms, distributions or versions, as free strings.", example='["Debian 12"]'
+    ),
 }
 
 _REF_SCHEMA: dict[str, Any] = {
@@ -133,12 +161,27 @@ _KIND_SCHEMA: dict[str, dict[str, Any]] = {
             ]
         },
     },
-    "shas": {"type": "array", "items": {"type": "string", "pattern": "^[0-9a-f]{7,40}$"}},
+    "shas": {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                {"type": "string", "pattern": "^[0-9a-f]{7,40}$"},
+                {"type": "integer", "minimum": 1000000},  # an unquoted all-digit SHA
+            ]
+        },
+    },
     "prs": {"type": "array", "items": {"type": "integer", "minimum": 1}},
     "date": {"type": "string", "format": "date"},
     "priority": {"enum": list(PRIORITIES)},
-    "strs": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "strs": {"type": "array", "items": {"type": ["string", "integer"], "minLength": 1}},
 }
+
+
+def _example(spec: FieldSpec) -> Any:
+    """The field's YAML example as a JSON value (dates as the strings editors see)."""
+    data: Any = yaml_rs.loads(f"v: {spec.example}\n")
+    value = data["v"]
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def json_schema() -> dict[str, Any]:
@@ -151,7 +194,8 @@ def json_schema() -> dict[str, Any]:
         "required": [name for name, spec in FIELDS.items() if spec.required],
         "additionalProperties": False,
         "properties": {
-            name: {**_KIND_SCHEMA[spec.kind], "description": spec.description} for name, spec in FIELDS.items()
+            name: {**_KIND_SCHEMA[spec.kind], "description": spec.description, "examples": [_example(spec)]}
+            for name, spec in FIELDS.items()
         },
         "allOf": [
             {

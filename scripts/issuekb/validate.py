@@ -18,11 +18,17 @@ from issuekb.schema import PLACEHOLDERS, TEMPLATE_MARKER
 
 if TYPE_CHECKING:
     from issuekb.kb import KnowledgeBase
-    from issuekb.model import Analysis
 
 __all__ = ["RULES", "canonical_of", "validate"]
 
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+#: A placeholder counts as a whole token: `XXXX` is one, the masked key `XXXXXXXX` in a log is not.
+_PLACEHOLDER_RE = re.compile(
+    "|".join(
+        ("" if p[0] in "[(" else r"(?<![\w-])") + re.escape(p) + ("" if p[-1] in "])" else r"(?![\w-])")
+        for p in PLACEHOLDERS
+    )
+)
 
 
 def rule_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -95,58 +101,66 @@ def rule_related(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         for i, ref in enumerate(analysis.related):
             if ref == analysis.ref:
                 yield Diagnostic.warning(
-                    "related-self", analysis.rel, analysis.line_of("related", i), "An issue is not related to itself"
+                    "related-self",
+                    analysis.rel,
+                    analysis.line_of("related", i),
+                    "An issue is not related to itself",
                 )
 
 
-def _sections(analysis: Analysis) -> Iterator[tuple[int, str, str]]:
+def _sections(body: str, body_line: int) -> Iterator[tuple[int, str, str]]:
     """(line number, enclosing heading, text) for every body line."""
     heading = "(before the first heading)"
     fenced = False
-    for offset, text in enumerate(analysis.body.split("\n")):
+    for offset, text in enumerate(body.split("\n")):
         if text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         elif not fenced and (match := _HEADING_RE.match(text)):
             heading = match.group(1)
-        yield analysis.body_line + offset, heading, text
+        yield body_line + offset, heading, text
+
+
+def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
+    """Placeholders (errors) and template guidance (one warning per section) left in a page's body."""
+    warned: set[str] = set()
+    for line, heading, text in _sections(body, body_line):
+        for match in _PLACEHOLDER_RE.finditer(text):
+            yield Diagnostic.error(
+                "placeholder",
+                rel,
+                line,
+                f"Template placeholder {match.group()!r} left in section '{heading}'",
+                "Replace it with the real value.",
+                match.start() + 1,
+            )
+        if TEMPLATE_MARKER in text and heading not in warned:
+            warned.add(heading)
+            yield Diagnostic.warning(
+                "template-text",
+                rel,
+                line,
+                f"Section '{heading}' still holds template text",
+                f"Write the section, or delete the lines marked {TEMPLATE_MARKER}.",
+            )
 
 
 def rule_template_left(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """Template placeholders must be replaced; template guidance left in a section is a warning."""
+    """Template placeholders must be replaced (in the analysis and its companions); guidance is a warning."""
     for analysis in kb.analyses:
         doc = analysis.doc
         if doc is not None:
             for key, raw in doc.raw_values.items():
-                for placeholder in PLACEHOLDERS:
-                    if placeholder in raw:
-                        yield Diagnostic.error(
-                            "placeholder",
-                            analysis.rel,
-                            doc.line_of(key),
-                            f"Template placeholder {placeholder!r} left in field '{key}'",
-                            "Replace it with the real value, or remove the field.",
-                        )
-        warned: set[str] = set()
-        for line, heading, text in _sections(analysis):
-            for placeholder in PLACEHOLDERS:
-                if placeholder in text:
+                for match in _PLACEHOLDER_RE.finditer(raw):
                     yield Diagnostic.error(
                         "placeholder",
                         analysis.rel,
-                        line,
-                        f"Template placeholder {placeholder!r} left in section '{heading}'",
-                        "Replace it with the real value.",
-                        text.index(placeholder) + 1,
+                        doc.line_of(key),
+                        f"Template placeholder {match.group()!r} left in field '{key}'",
+                        "Replace it with the real value, or remove the field.",
                     )
-            if TEMPLATE_MARKER in text and heading not in warned:
-                warned.add(heading)
-                yield Diagnostic.warning(
-                    "template-text",
-                    analysis.rel,
-                    line,
-                    f"Section '{heading}' still holds template text",
-                    f"Write the section, or delete the lines marked {TEMPLATE_MARKER}.",
-                )
+        yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
+        for companion in analysis.companions:
+            yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
 
 
 def rule_body(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -189,9 +203,16 @@ def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 RULES = (rule_unique, rule_duplicates, rule_related, rule_template_left, rule_body)
 
 
+def rule_graph(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """Rules over the link graph (a duplicate's commits must match its canonical issue's)."""
+    from issuekb.graph import graph_diagnostics
+
+    yield from graph_diagnostics(kb, kb.graph)
+
+
 def validate(kb: KnowledgeBase, *, git: bool = True) -> list[Diagnostic]:
     """Run every knowledge-base rule (and the git check when asked and configured)."""
-    diags = [d for rule in RULES for d in rule(kb)]
+    diags = [d for rule in (*RULES, rule_graph) for d in rule(kb)]
     if git:
         diags.extend(rule_commits_exist(kb))
     return diags

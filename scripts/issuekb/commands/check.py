@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -30,11 +31,29 @@ __all__ = ["command"]
     help="A local clone of the fork: check that every commit SHA exists there (overrides the configuration).",
 )
 @click.option("--strict", is_flag=True, help="Warnings count as errors for the exit code.")
-def command(root: Path | None, fmt: str, git_dir: Path | None, strict: bool) -> None:
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Check dates against this day instead of the real one (YYYY-MM-DD; for reproducible output).",
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def command(
+    root: Path | None,
+    fmt: str,
+    git_dir: Path | None,
+    strict: bool,
+    today: dt.datetime | None,
+    paths: tuple[Path, ...],
+) -> None:
     """Validate every analysis and the knowledge base as a whole.
 
     Prints every problem of every file (path:line:col: severity[code] message, with a help line) and
     exits 0 when there is no error, 1 when there are errors, 2 when the check could not run.
+
+    With PATHS (files or folders, e.g. from a pre-commit hook), the whole knowledge base is still checked,
+    since rules span files, but only the problems inside PATHS are reported; a path outside the analyses
+    folder (such as mkdocs.yml) reports everything.
     """
     from issuekb.diagnostics import Severity, exit_code, format_diagnostics
     from issuekb.kb import load_kb
@@ -42,7 +61,11 @@ def command(root: Path | None, fmt: str, git_dir: Path | None, strict: bool) -> 
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    kb, diags = load_kb(config)
+    kb, diags = load_kb(config, today=today.date() if today else None)
+    prefixes = [config.rel(path.resolve()) for path in paths]
+    analyses = config.rel(config.analyses_dir)
+    if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):
+        diags = [d for d in diags if any(d.path == p or d.path.startswith(f"{p}/") for p in prefixes)]
     out = format_diagnostics(diags, fmt)
     if out:
         click.echo(out, nl=False)
