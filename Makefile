@@ -24,13 +24,15 @@ venv: $(STAMP) ## Create .venv and install the project (done by every target tha
 check: $(STAMP) ## Validate every analysis and the knowledge base
 	$(ISSUEKB) check
 
-.PHONY: new
-new: $(STAMP) ## Start an analysis from the template: make new ISSUE=1234 [ARGS="--with summary"]
+.PHONY: new new-needs-issue
+new: new-needs-issue $(STAMP) ## Start an analysis from the template: make new ISSUE=1234 [ARGS="--with summary"]
+	$(ISSUEKB) new '$(ISSUE)' $(ARGS)
+
+new-needs-issue:
 	@if [ -z "$(ISSUE)" ]; then \
 	  echo "make new needs the upstream issue number: make new ISSUE=1234 (options: ARGS=\"--slug ... --title ... --with summary\")" >&2; \
 	  exit 2; \
 	fi
-	$(ISSUEKB) new '$(ISSUE)' $(ARGS)
 
 .PHONY: lint
 lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
