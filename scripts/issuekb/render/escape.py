@@ -28,7 +28,9 @@ def html_attr(text: str) -> str:
 def md_inline(text: str) -> str:
     """Untrusted text as inert inline Markdown: one line, HTML escaped, Markdown syntax backslashed."""
     one_line = _SPACE_RE.sub(" ", text).strip()
-    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(one_line, quote=True))
+    # Quotes are not markup in Markdown text; escaping them as `&#x27;` would then have its `#` backslashed,
+    # and CommonMark (GitHub) would show the reader a literal "&#x27;".
+    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def md_cell(text: str) -> str:
