@@ -57,6 +57,10 @@ _SLUG_MAX = 48
 _STOP_WORDS = frozenset(
     {"a", "an", "and", "the", "this", "that", "is", "are", "of", "on", "in", "to", "for", "with"}
 )
+#: Letters that NFKD does not decompose into ASCII.
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L"}
+)
 _BODY_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 
 
@@ -102,7 +106,12 @@ def prefill_from_issue(issue: IssueState, source: str) -> Prefill:
 
 def slugify(title: str) -> str:
     """A folder slug from a title: ASCII, lower-case kebab-case, its first few meaningful words."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = (
+        unicodedata.normalize("NFKD", title.translate(_TRANSLITERATE))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+        .lower()
+    )
     words = re.findall(r"[a-z0-9]+", ascii_text)
     meaningful = [w for w in words if w not in _STOP_WORDS] or words
     slug = ""
@@ -228,9 +237,10 @@ def write_analysis_folder(folder: Path, files: dict[str, str]) -> None:
     Raises FileExistsError when `folder` exists, OSError when the parent is not writable.
     """
     parent = folder.parent
-    parent.mkdir(parents=True, exist_ok=True)
     if folder.exists():
         raise FileExistsError(f"{folder} already exists")
+    if not parent.is_dir():
+        parent.mkdir(parents=True)  # raises FileExistsError when the parent is a file
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".new", dir=parent))
     try:
         staging.chmod(0o755)  # mkdtemp made it 0o700; an analysis folder is as readable as the rest

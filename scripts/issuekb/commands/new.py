@@ -134,10 +134,10 @@ def command(
             f"the template {config.rel(templates['analysis.md'])} gives an analysis that does not pass "
             "`issuekb check` (above); fix the template"
         )
+    if folder.exists():
+        raise CouldNotRun(f"{config.rel(folder)} already exists; choose another --slug")
     try:
         write_analysis_folder(folder, texts)
-    except FileExistsError as exc:
-        raise CouldNotRun(f"{config.rel(folder)} already exists; choose another --slug") from exc
     except OSError as exc:
         raise CouldNotRun(f"cannot write {config.rel(folder)}: {exc.strerror or exc}") from exc
 
@@ -187,5 +187,22 @@ def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, 
 
 
 def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
-    """Fetch one issue from GitHub with the sync's client and settings; (None, why) when impossible."""
-    return None, "no GitHub adapter yet"
+    """Fetch one issue with the sync's GitHub client and settings (token, GITHUB_API_URL); (None, why)
+    when that is not possible."""
+    import os
+    import shutil
+
+    from issuekb.github import GitHubClient, GitHubError, api_url, find_token
+
+    base = api_url(os.environ)
+    token = find_token(os.environ, shutil.which("gh"), base)
+    try:
+        with GitHubClient(base, token, timeout=10, retries=1, retry_delay=0.5) as client:
+            answer = client.get_issue(ref.repo, ref.number)
+    except GitHubError as exc:
+        return None, str(exc)
+    if answer.record is None:
+        return None, f"GitHub answered {answer.status}: no such issue, or it was deleted"
+    if answer.kind == "transferred":
+        return dataclasses.replace(answer.record, transferred_to=answer.moved_to), ""
+    return answer.record, ""
