@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -244,14 +246,28 @@ def test_refuses_when_the_analyses_folder_is_not_a_folder(root: Path) -> None:
     assert "cannot write analyses/0005-untitled" in refused(root, "5", "--offline")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_refuses_an_unwritable_analyses_folder(root: Path) -> None:
-    analyses = root / "analyses"
-    analyses.chmod(stat.S_IRUSR | stat.S_IXUSR)
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make `folder` unwritable: chmod for ordinary users; root ignores modes, so `chattr +i` for root."""
+    if os.geteuid() != 0:
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("running as root where chattr +i is not available: cannot make a folder unwritable")
     try:
-        assert "cannot write analyses/0005-untitled" in refused(root, "5", "--offline")
+        yield
     finally:
-        analyses.chmod(0o755)
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_refuses_an_unwritable_analyses_folder(root: Path) -> None:
+    with read_only(root / "analyses"):
+        message = refused(root, "5", "--offline")
+    assert "cannot write analyses/0005-untitled" in message
 
 
 def test_refuses_unknown_companions_and_a_missing_template(root: Path) -> None:
