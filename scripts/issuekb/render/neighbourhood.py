@@ -1,0 +1,243 @@
+"""The neighbourhood diagram of one analysis page, as inline SVG. Pure.
+
+The issue sits in the middle. Issues that point at it (its duplicates, analyses that reference it)
+stand on the left with arrows into it; issues it points at (what it duplicates, the canonical issue
+of its cluster, its related issues) stand on the right; issues sharing a fix commit fill whichever
+side is shorter. Every edge carries the name of the link. A node whose issue has a page (`url_for`
+returns a URL) is a link. At most `max_nodes` nodes are drawn; the rest become one "+N more" node,
+with the slots shared out across the kinds of link so that one long list cannot hide the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from issuekb.render.escape import html_attr, html_text
+from issuekb.render.svg import FG, LINK, PRIMARY, clean, document, num, safe_id, text, wrap
+
+if TYPE_CHECKING:
+    from issuekb.graph import Neighbourhood
+    from issuekb.refs import IssueRef
+
+__all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
+
+DEFAULT_MAX_NODES = 12
+
+_W = 760
+_NODE_W, _NODE_H, _PITCH, _PAD = 180, 44, 56, 12
+_LEFT_X, _CENTRE_X, _RIGHT_X = 10, (_W - 180) // 2, _W - 10 - 180
+_CHARS = 24  # characters of 12px text that fit in a node
+_SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    ref: IssueRef | None  # None: the "+N more" node
+    edge: str  # the link's name, drawn on the edge
+    incoming: bool | None  # True: it points at the centre; False: the centre points at it; None: no arrow
+    label: str
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only relative, http and https URLs become links (never `javascript:` and friends)."""
+    if not url:
+        return None
+    scheme = _SCHEME_RE.match(url)
+    if scheme and scheme.group(1).lower() not in {"http", "https"}:
+        return None
+    return url
+
+
+def _groups(center: IssueRef, hood: Neighbourhood) -> list[tuple[str, bool | None, list[IssueRef]]]:
+    """The kinds of link in priority order, each ref once (the first kind that names it wins)."""
+    canonical = (hood.canonical,) if hood.canonical not in (None, hood.duplicate_of) else ()
+    kinds: list[tuple[str, bool | None, tuple[IssueRef | None, ...]]] = [
+        ("duplicate of", False, (hood.duplicate_of,)),
+        ("canonical", False, canonical),
+        ("duplicate", True, hood.duplicates),
+        ("related", False, hood.related),
+        ("referenced by", True, hood.referenced_by),
+        ("shares a fix", None, hood.shares_commits_with),
+    ]
+    seen = {center}
+    groups: list[tuple[str, bool | None, list[IssueRef]]] = []
+    for edge, incoming, refs in kinds:
+        fresh: list[IssueRef] = []
+        for ref in refs:
+            if ref is not None and ref not in seen:
+                seen.add(ref)
+                fresh.append(ref)
+        groups.append((edge, incoming, fresh))
+    return groups
+
+
+def _share_slots(sizes: list[int], slots: int) -> list[int]:
+    """Round robin: each kind of link gets one slot per round while it has refs left."""
+    taken = [0] * len(sizes)
+    while slots > 0 and any(t < s for t, s in zip(taken, sizes, strict=True)):
+        for i, size in enumerate(sizes):
+            if slots and taken[i] < size:
+                taken[i] += 1
+                slots -= 1
+    return taken
+
+
+def _columns(nodes: list[_Node]) -> tuple[list[_Node], list[_Node]]:
+    left = [n for n in nodes if n.incoming is True]
+    right = [n for n in nodes if n.incoming is False]
+    for node in nodes:
+        if node.incoming is None:
+            (left if len(left) < len(right) else right).append(node)
+    while abs(len(left) - len(right)) > 1:
+        longer, shorter = (left, right) if len(left) > len(right) else (right, left)
+        shorter.append(longer.pop())
+    return left, right
+
+
+def _box_h(lines: list[str]) -> float:
+    return max(_NODE_H, 16 * len(lines) + 12)
+
+
+def _box(
+    x: float, y: float, height: float, lines: list[str], *, style: str, text_style: str = ""
+) -> list[str]:
+    """A rounded box with `lines` of text centred in it."""
+    out = [
+        f'<rect x="{num(x)}" y="{num(y)}" width="{_NODE_W}" height="{num(height)}" rx="6" style="{style}"/>'
+    ]
+    top = y + (height - 16 * len(lines)) / 2 + 12
+    extra = f'style="{text_style}"' if text_style else ""
+    out += [
+        text(x + _NODE_W / 2, top + 16 * i, line, anchor="middle", extra=extra)
+        for i, line in enumerate(lines)
+    ]
+    return out
+
+
+def _arrow(tip_x: float, y: float, rightwards: bool) -> str:
+    back = tip_x - 8 if rightwards else tip_x + 8
+    return f'<polygon points="{num(tip_x)},{num(y)} {num(back)},{num(y - 4)} {num(back)},{num(y + 4)}"/>'
+
+
+def _edge(node: _Node, on_left: bool, y: float) -> tuple[list[str], list[str]]:
+    """The line (and arrow head) between a node and the centre, and its label."""
+    node_x = _LEFT_X + _NODE_W if on_left else _RIGHT_X
+    centre_x = _CENTRE_X if on_left else _CENTRE_X + _NODE_W
+    dashed = ' stroke-dasharray="4 3"' if node.incoming is None else ""
+    shapes = [f'<line x1="{num(node_x)}" y1="{num(y)}" x2="{num(centre_x)}" y2="{num(y)}"{dashed}/>']
+    if node.incoming is not None:
+        # The arrow points at the target: the centre for incoming links, the node otherwise.
+        tip = centre_x if node.incoming else node_x
+        shapes.append(_arrow(tip, y, rightwards=tip > (node_x + centre_x) / 2))
+    labels = [text((node_x + centre_x) / 2, y - 5, node.edge, anchor="middle")] if node.edge else []
+    return shapes, labels
+
+
+def _desc(
+    center_short: str, groups: list[tuple[str, bool | None, list[IssueRef]]], short: Callable[[IssueRef], str]
+) -> str:
+    parts = [f"{edge}: {', '.join(short(r) for r in refs)}" for edge, _, refs in groups if refs]
+    if not parts:
+        return f"{center_short} has no links to other issues."
+    return f"Issues linked to {center_short}. " + "; ".join(parts) + "."
+
+
+def neighbourhood_svg(
+    center: IssueRef,
+    neighbourhood: Neighbourhood,
+    *,
+    url_for: Callable[[IssueRef], str | None] | None = None,
+    label_for: Callable[[IssueRef], str] | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    ident: str | None = None,
+) -> str:
+    """The diagram of `center`'s links (`LinkGraph.neighbourhood(analysis)`) as an HTML block.
+
+    `url_for(ref)` gives the URL of the analysis page of `ref`, or None when it has none (that node
+    is then drawn without a link); `label_for(ref)` gives its label (default: `#N`), for instance
+    `"#N title"` (untrusted text is fine: it is cleaned, wrapped, truncated and escaped here; the full
+    label shows as a tooltip). At most `max_nodes` (>= 2) nodes are drawn around the centre.
+    `ident` (default from `center`) must be unique on the page.
+    """
+    if max_nodes < 2:
+        raise ValueError("max_nodes must be at least 2")
+    label = label_for or (lambda ref: ref.short(center.repo))
+    link = url_for or (lambda _ref: None)
+    groups = _groups(center, neighbourhood)
+    sizes = [len(refs) for _, _, refs in groups]
+    total = sum(sizes)
+    slots = _share_slots(sizes, total if total <= max_nodes else max_nodes - 1)
+    nodes = [
+        _Node(r, edge, inc, label(r))
+        for (edge, inc, refs), n in zip(groups, slots, strict=True)
+        for r in refs[:n]
+    ]
+    if total > len(nodes):
+        nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
+    left, right = _columns(nodes)
+
+    rows = max(len(left), len(right), 1)
+    centre_lines = wrap(clean(label(center)), _CHARS, 3)
+    inner = max(rows * _PITCH - (_PITCH - _NODE_H), _box_h(centre_lines))
+    height = inner + 2 * _PAD
+    neutral = "fill:currentColor;fill-opacity:.04;stroke:currentColor;stroke-opacity:.5"
+    edges: list[str] = []
+    edge_labels: list[str] = []
+    boxes: list[str] = []
+    for column, on_left in ((left, True), (right, False)):
+        block = len(column) * _PITCH - (_PITCH - _NODE_H)
+        top = _PAD + (inner - block) / 2
+        x = _LEFT_X if on_left else _RIGHT_X
+        for i, node in enumerate(column):
+            y = top + i * _PITCH
+            shapes, labels = _edge(node, on_left, y + _NODE_H / 2)
+            edges += shapes
+            edge_labels += labels
+            lines = wrap(clean(node.label), _CHARS, 2)
+            tooltip = f"<title>{html_text(clean(node.label))}</title>"
+            url = _safe_url(link(node.ref)) if node.ref is not None else None
+            if url:
+                drawn = _box(
+                    x,
+                    y,
+                    _NODE_H,
+                    lines,
+                    style=f"{neutral};stroke:{LINK};stroke-opacity:1",
+                    text_style=f"fill:{LINK}",
+                )
+                boxes += [f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]
+            else:
+                dashes = ";stroke-dasharray:4 3" if node.ref is None else ""
+                boxes += ["<g>", tooltip, *_box(x, y, _NODE_H, lines, style=neutral + dashes), "</g>"]
+
+    short = center.short(center.repo)
+    # The centre box spans every row, so each edge is a horizontal line into it.
+    centre_style = f"fill:{PRIMARY};fill-opacity:.12;stroke:{PRIMARY};stroke-width:2"
+    body = [
+        f'<g style="stroke:{FG};stroke-opacity:.6;fill:{FG}">',
+        *edges,
+        "</g>",
+        '<g style="font-size:10px">',
+        *edge_labels,
+        "</g>",
+        '<g font-weight="bold">',
+        f"<title>{html_text(clean(label(center)))}</title>",
+        *_box(_CENTRE_X, _PAD, inner, centre_lines, style=centre_style),
+        "</g>",
+        *boxes,
+    ]
+    title = f"Links of {short}"
+    desc = _desc(short, groups, lambda r: r.short(center.repo))
+    return document(
+        ident or safe_id("issuekb-links", center.repo, center.number),
+        _W,
+        height,
+        title,
+        desc,
+        body,
+        kind="links",
+        role="group",
+    )

@@ -1,0 +1,147 @@
+"""Small building blocks for the inline SVG pictures of the site (`charts`, `neighbourhood`). Pure.
+
+Every picture is returned as one HTML block: a `<div class="issuekb-chart">` holding one `<svg>`.
+Python-Markdown treats `<svg>` as inline HTML (it would wrap it in a paragraph and run Markdown over
+the text inside), but passes a `<div>` block through untouched. The block has one element per line,
+no indentation and no blank line, so it survives being pasted into a Markdown page.
+
+Colours come from Material's CSS variables (with fallbacks), and neutral strokes from `currentColor`
+with an opacity, so the same bytes read well in the light and the dark scheme. Text that may come
+from upstream (titles, labels) goes through `clean` and then `escape.html_text` / `escape.html_attr`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from issuekb.render.escape import html_attr, html_text
+
+__all__ = [
+    "ACCENT",
+    "FG",
+    "LINK",
+    "PRIMARY",
+    "clean",
+    "document",
+    "num",
+    "safe_id",
+    "text",
+    "truncate",
+    "wrap",
+]
+
+#: Text colour of the page (Material's, else whatever the surrounding text uses).
+FG = "var(--md-default-fg-color,currentColor)"
+#: Material's primary and accent colours, with Material's default indigo as fallback.
+PRIMARY = "var(--md-primary-fg-color,#4051b5)"
+ACCENT = "var(--md-accent-fg-color,#526cfe)"
+#: The colour Material gives links in the current scheme (lighter in the dark scheme).
+LINK = "var(--md-typeset-a-color,var(--md-primary-fg-color,#4051b5))"
+
+_SPACE_RE = re.compile(r"\s+")
+_ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def num(value: float) -> str:
+    """A coordinate with at most one decimal and no trailing zeros: deterministic and short."""
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0"
+    return f"{rounded:.1f}".rstrip("0").rstrip(".")
+
+
+def clean(value: str) -> str:
+    """One line of printable text: whitespace runs become one space, control characters go.
+
+    A newline inside the SVG could end the HTML block in Markdown; control characters and lone
+    surrogates are not allowed in XML at all.
+    """
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in value
+        if ch.isspace() or unicodedata.category(ch) not in {"Cc", "Cs", "Cn"}
+    )
+    return _SPACE_RE.sub(" ", kept).strip()
+
+
+def truncate(value: str, width: int) -> str:
+    """`value` cut to at most `width` characters, with an ellipsis when it was cut."""
+    return value if len(value) <= width else value[: max(width - 1, 0)].rstrip() + "…"
+
+
+def wrap(value: str, width: int, lines: int) -> list[str]:
+    """Greedy word wrap into at most `lines` lines of at most `width` characters.
+
+    Words longer than a line are broken; what does not fit ends the last line with an ellipsis.
+    """
+    wrapped: list[str] = []
+    current = ""
+    for word in value.split():
+        if current and len(current) + 1 + len(word) <= width:
+            current = f"{current} {word}"
+            continue
+        if current:
+            wrapped.append(current)
+        rest = word
+        while len(rest) > width:
+            wrapped.append(rest[:width])
+            rest = rest[width:]
+        current = rest
+    if current or not wrapped:
+        wrapped.append(current)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], truncate(" ".join(wrapped[lines - 1 :]), width)]
+    return wrapped
+
+
+def safe_id(*parts: object) -> str:
+    """An HTML id from `parts` (letters, digits, `-` and `_` only)."""
+    return _ID_RE.sub("-", "-".join(str(p) for p in parts)).strip("-")
+
+
+def text(x: float, y: float, content: str, *, anchor: str = "start", extra: str = "") -> str:
+    """A `<text>` element; `content` is cleaned and escaped here."""
+    attrs = f' x="{num(x)}" y="{num(y)}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if extra:
+        attrs += f" {extra}"
+    return f"<text{attrs}>{html_text(clean(content))}</text>"
+
+
+def document(
+    ident: str,
+    width: float,
+    height: float,
+    title: str,
+    desc: str,
+    body: Iterable[str],
+    *,
+    kind: str,
+    role: str = "img",
+) -> str:
+    """The HTML block: a `<div>` around an accessible, width-scaling `<svg>` with `body` inside.
+
+    `ident` must be unique on the page: the title and description ids derive from it. `role` is
+    `img` for a picture; a diagram holding links is a `group` (inside an `img` its links would be
+    hidden from assistive technology). Material's search skips the block (`data-search-exclude`):
+    axis labels are no words to find a page by.
+    """
+    title_id = f"{ident}-title"
+    desc_id = f"{ident}-desc"
+    lines = [
+        f'<div class="issuekb-chart issuekb-chart-{html_attr(kind)}" data-search-exclude="">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{html_attr(ident)}" role="{html_attr(role)}"'
+        f' aria-labelledby="{html_attr(title_id)} {html_attr(desc_id)}"'
+        f' viewBox="0 0 {num(width)} {num(height)}" width="100%"'
+        ' style="height:auto;max-width:100%;font-family:var(--md-text-font-family,sans-serif);'
+        f'font-size:12px;fill:{FG}">',
+        f'<title id="{html_attr(title_id)}">{html_text(clean(title))}</title>',
+        f'<desc id="{html_attr(desc_id)}">{html_text(clean(desc))}</desc>',
+        *body,
+        "</svg>",
+        "</div>",
+    ]
+    return "\n".join(lines) + "\n"
