@@ -16,7 +16,7 @@ from issuekb.config import REPO_RE
 from issuekb.diagnostics import Diagnostic
 from issuekb.load import Document
 from issuekb.refs import IssueRef, parse_ref
-from issuekb.schema import FIELDS
+from issuekb.schema import FIELDS, PLACEHOLDER_RE
 
 __all__ = ["FieldReader", "did_you_mean"]
 
@@ -54,6 +54,19 @@ class FieldReader:
         self.default_repo = default_repo
         self.today = today
         self.diags: list[Diagnostic] = []
+        #: keys whose value still holds a template placeholder: reported once, as that
+        self.placeholder_keys = {key for key, raw in doc.raw_values.items() if PLACEHOLDER_RE.search(raw)}
+
+    def placeholders(self) -> None:
+        """A template placeholder left in a front-matter value is an error (and the only one for that key)."""
+        for key in sorted(self.placeholder_keys, key=self.doc.line_of):
+            for match in PLACEHOLDER_RE.finditer(self.doc.raw_values[key]):
+                self.error(
+                    "placeholder",
+                    key,
+                    f"Template placeholder {match.group()!r} left in field '{key}'",
+                    "Replace it with the real value, or remove the field.",
+                )
 
     def error(self, code: str, key: str, message: str, hint: str = "", index: int | None = None) -> None:
         self.diags.append(Diagnostic.error(code, self.doc.rel, self.doc.line_of(key, index), message, hint))
@@ -62,6 +75,8 @@ class FieldReader:
         self.diags.append(Diagnostic.warning(code, self.doc.rel, self.doc.line_of(key, index), message, hint))
 
     def type_error(self, key: str, expected: str, value: object, index: int | None = None) -> None:
+        if key in self.placeholder_keys:
+            return
         where = f"{key}[{index}]" if index is not None else key
         hint = FIELDS[key].description if key in FIELDS else ""
         self.error(
@@ -112,6 +127,8 @@ class FieldReader:
             return None
         if isinstance(value, str) and value in choices:
             return value
+        if key in self.placeholder_keys:
+            return None
         suggestion = did_you_mean(value, choices) if isinstance(value, str) else ""
         shown = repr(value) if isinstance(value, str) else describe(value)
         self.error(
@@ -134,6 +151,8 @@ class FieldReader:
                     raise ValueError(value)
                 value = dt.date.fromisoformat(value.strip())
             except ValueError:
+                if key in self.placeholder_keys:
+                    return None
                 self.error(
                     "date-invalid",
                     key,

@@ -95,6 +95,7 @@ def build_analysis(
         return None, []
     r = FieldReader(doc, default_repo, today or dt.date.today())
     _check_keys(r)
+    r.placeholders()
     r.default_repo = r.repo_field("repo") or default_repo
     issue = r.int_field("issue")
     title = r.str_field("title")

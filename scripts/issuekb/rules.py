@@ -9,6 +9,7 @@ Scopes:
 - `environment`: the surroundings, not the content (an unreadable file, a missing folder, an unusable
   git clone); tested one by one, since a committed folder cannot hold them.
 - `state`: the upstream state file written by sync.
+- `sync`: the inputs of `issuekb sync` (a recorded listing read with `--from`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from issuekb.diagnostics import Severity
 
 __all__ = ["RULE_CODES", "SCOPES", "Rule", "rules_markdown"]
 
-SCOPES = ("check", "environment", "state")
+SCOPES = ("check", "environment", "state", "sync")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,16 @@ _ALL = (
     Rule(
         "state-invalid", _E, "Every entry of the upstream state file must have the expected fields.", "state"
     ),
+    # sync's inputs
+    Rule("sync-from-unreadable", _E, "A recorded listing given to sync must be readable.", "sync"),
+    Rule("sync-from-json", _E, "A recorded listing must be valid JSON.", "sync"),
+    Rule(
+        "sync-from-shape",
+        _E,
+        "A recorded listing must be a GitHub issue listing (a list of objects).",
+        "sync",
+    ),
+    Rule("sync-from-item", _E, "Every item of a recorded listing must be a GitHub issue object.", "sync"),
 )
 
 #: code -> Rule, in the order of the pipeline.

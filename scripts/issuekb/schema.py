@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "COMPANIONS",
     "FIELDS",
     "PLACEHOLDERS",
+    "PLACEHOLDER_RE",
     "PRIORITIES",
     "TEMPLATE_MARKER",
     "FieldSpec",
@@ -76,6 +78,13 @@ COMPANIONS: dict[str, str] = {
 
 #: Placeholders of the template; one left in an analysis is an error.
 PLACEHOLDERS = ("XXXX", "YYYY-MM-DD", "[Issue Title]", "[owner/repo]", "[reporter]")
+#: A placeholder counts as a whole token: `XXXX` is one, the masked key `XXXXXXXX` in a log is not.
+PLACEHOLDER_RE = re.compile(
+    "|".join(
+        ("" if p[0] in "[(" else r"(?<![\w-])") + re.escape(p) + ("" if p[-1] in "])" else r"(?![\w-])")
+        for p in PLACEHOLDERS
+    )
+)
 #: A line of template guidance carries this marker; one left in a section is a warning naming the section.
 TEMPLATE_MARKER = "<!-- template -->"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from issuekb.diagnostics import Diagnostic
 from issuekb.gitrepo import GitError, check_commits
 from issuekb.refs import IssueRef
-from issuekb.schema import PLACEHOLDERS, TEMPLATE_MARKER
+from issuekb.schema import PLACEHOLDER_RE, TEMPLATE_MARKER
 
 if TYPE_CHECKING:
     from issuekb.kb import KnowledgeBase
@@ -22,13 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "canonical_of", "validate"]
 
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-#: A placeholder counts as a whole token: `XXXX` is one, the masked key `XXXXXXXX` in a log is not.
-_PLACEHOLDER_RE = re.compile(
-    "|".join(
-        ("" if p[0] in "[(" else r"(?<![\w-])") + re.escape(p) + ("" if p[-1] in "])" else r"(?![\w-])")
-        for p in PLACEHOLDERS
-    )
-)
 
 
 def rule_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -124,7 +117,7 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
     """Placeholders (errors) and template guidance (one warning per section) left in a page's body."""
     warned: set[str] = set()
     for line, heading, text in _sections(body, body_line):
-        for match in _PLACEHOLDER_RE.finditer(text):
+        for match in PLACEHOLDER_RE.finditer(text):
             yield Diagnostic.error(
                 "placeholder",
                 rel,
@@ -145,19 +138,8 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
 
 
 def rule_template_left(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """Template placeholders must be replaced (in the analysis and its companions); guidance is a warning."""
+    """Template placeholders in the body must be replaced (the model checks the front matter's)."""
     for analysis in kb.analyses:
-        doc = analysis.doc
-        if doc is not None:
-            for key, raw in doc.raw_values.items():
-                for match in _PLACEHOLDER_RE.finditer(raw):
-                    yield Diagnostic.error(
-                        "placeholder",
-                        analysis.rel,
-                        doc.line_of(key),
-                        f"Template placeholder {match.group()!r} left in field '{key}'",
-                        "Replace it with the real value, or remove the field.",
-                    )
         yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
         for companion in analysis.companions:
             yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
