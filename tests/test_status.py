@@ -250,7 +250,8 @@ def test_set_writes_a_value_that_reads_back_and_keeps_other_lines(
     title: str, status_style: str, comment: bool
 ) -> None:
     quote = "" if status_style == "plain" else status_style
-    text = f"---\n# head\ntitle: {quote}x{quote}{'  # note' if comment else ''}\nissue: 5\ntags: [a, 'b']\n---\nbody\n"
+    note = "  # note" if comment else ""
+    text = f"---\n# head\ntitle: {quote}x{quote}{note}\nissue: 5\ntags: [a, 'b']\n---\nbody\n"
     editor = FrontMatterEditor(text)
     editor.set("title", title)
     editor.append("tags", [title])

@@ -64,19 +64,15 @@ def command(
     Refuses, writing nothing (exit 2), when the issue already has an analysis, the number is not a
     positive integer, the slug or repository is not a plain name, or the folder cannot be written.
     """
-    from issuekb.frontmatter_edit import EditError
     from issuekb.new import (
-        UNKNOWN,
         check_slug,
-        fill_analysis,
-        fill_companion,
         folder_name,
         parse_companions,
         parse_issue,
         slugify,
         write_analysis_folder,
     )
-    from issuekb.onefile import check_text, find_analyses
+    from issuekb.onefile import find_analyses
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
@@ -87,53 +83,21 @@ def command(
         raise CouldNotRun(str(exc)) from exc
     if slug is not None and (problem := check_slug(slug)):
         raise CouldNotRun(f"--slug: {problem}")
-
+    if title is not None and not title.strip():
+        raise CouldNotRun("--title must not be empty")
+    arg = str(ref.number) if ref.repo == config.upstream else str(ref)
     existing = find_analyses(config, ref)
     if existing:
         raise CouldNotRun(
             f"{ref} already has an analysis: {config.rel(existing[0])}\n"
-            f"Edit that file, or move it along with `issuekb status {issue} ...`."
+            f"Edit that file, or move it along with `issuekb status {arg} ...`."
         )
 
     prefill, messages = _prefill(config, ref, offline=offline)
     if title is not None:
-        if not title.strip():
-            raise CouldNotRun("--title must not be empty")
         prefill = dataclasses.replace(prefill, title=title.strip())
-    slug = slug or (slugify(prefill.title) if prefill.title else "") or "untitled"
-    folder = config.analyses_dir / folder_name(ref, slug)
-    path = folder / "analysis.md"
-
-    templates = {"analysis.md": config.templates_dir / "analysis.md"} | {
-        name: config.templates_dir / name for name in extra
-    }
-    texts: dict[str, str] = {}
-    for name, template_path in templates.items():
-        try:
-            template = template_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CouldNotRun(f"cannot read the template {config.rel(template_path)}: {exc}") from exc
-        if name == "analysis.md":
-            try:
-                texts[name] = fill_analysis(template, ref, prefill, today=day, upstream=config.upstream)
-            except EditError as exc:
-                raise CouldNotRun(f"{config.rel(template_path)}:{exc.line}: {exc.message}") from exc
-        else:
-            texts[name] = fill_companion(template, ref, prefill, today=day)
-
-    from issuekb.diagnostics import Severity, format_diagnostics
-
-    errors = [
-        d
-        for d in check_text(config, path, texts["analysis.md"].encode(), today=day)
-        if d.severity is Severity.ERROR
-    ]
-    if errors:
-        click.echo(format_diagnostics(errors), err=True, nl=False)
-        raise CouldNotRun(
-            f"the template {config.rel(templates['analysis.md'])} gives an analysis that does not pass "
-            "`issuekb check` (above); fix the template"
-        )
+    folder = config.analyses_dir / folder_name(ref, slug or slugify(prefill.title or "") or "untitled")
+    texts = _render(config, ref, prefill, ["analysis.md", *extra], folder, day)
     if folder.exists():
         raise CouldNotRun(f"{config.rel(folder)} already exists; choose another --slug")
     try:
@@ -141,10 +105,53 @@ def command(
     except OSError as exc:
         raise CouldNotRun(f"cannot write {config.rel(folder)}: {exc.strerror or exc}") from exc
 
-    for message in messages:
+    for message in [*messages, *(f"note: {note}" for note in prefill.notes)]:
         click.echo(message, err=True)
-    click.echo(f"Created {config.rel(path)}")
-    for name in extra:
+    _report(config, folder, list(texts), prefill, arg)
+    if edit:
+        click.edit(filename=str(folder / "analysis.md"))
+
+
+def _render(
+    config: Config, ref: IssueRef, prefill: Prefill, names: list[str], folder: Path, day: dt.date
+) -> dict[str, str]:
+    """The filled templates, by file name; refuses when a template is unreadable or gives an analysis
+    that would not pass `issuekb check`."""
+    from issuekb.diagnostics import Severity, format_diagnostics
+    from issuekb.frontmatter_edit import EditError
+    from issuekb.new import fill_analysis, fill_companion
+    from issuekb.onefile import check_text
+
+    texts: dict[str, str] = {}
+    for name in names:
+        source = config.templates_dir / name
+        where = config.rel(source)
+        try:
+            template = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CouldNotRun(f"cannot read the template {where}: {exc}") from exc
+        if name != "analysis.md":
+            texts[name] = fill_companion(template, ref, prefill, today=day)
+            continue
+        try:
+            texts[name] = fill_analysis(template, ref, prefill, today=day, upstream=config.upstream)
+        except EditError as exc:
+            raise CouldNotRun(f"{where}:{exc.line}: {exc.message}") from exc
+        diags = check_text(config, folder / name, texts[name].encode(), today=day)
+        errors = [d for d in diags if d.severity is Severity.ERROR]
+        if errors:
+            click.echo(format_diagnostics(errors), err=True, nl=False)
+            raise CouldNotRun(
+                f"the template {where} gives an analysis that does not pass `issuekb check` (above)"
+            )
+    return texts
+
+
+def _report(config: Config, folder: Path, names: list[str], prefill: Prefill, arg: str) -> None:
+    """The new files, where their facts came from, what is missing, and what to do next."""
+    from issuekb.new import UNKNOWN
+
+    for name in names:
         click.echo(f"Created {config.rel(folder / name)}")
     if prefill.source:
         click.echo(f"Prefilled from {prefill.source}.")
@@ -152,13 +159,12 @@ def command(
         click.echo(f"Not known, marked '{UNKNOWN}' in the front matter: {', '.join(prefill.missing)}.")
     click.echo(
         "Next steps:\n"
-        f"  1. write each section of {config.rel(path)}, deleting the lines marked <!-- template -->\n"
+        f"  1. write each section of {config.rel(folder / 'analysis.md')};\n"
+        "     delete the lines marked <!-- template --> as you go\n"
         "  2. make check\n"
-        f"  3. issuekb status {issue} in-progress, later: issuekb status {issue} resolved --resolution fixed"
+        f"  3. issuekb status {arg} in-progress; once fixed: issuekb status {arg} resolved --resolution fixed"
         " --commit SHA --pr N"
     )
-    if edit:
-        click.edit(filename=str(path))
 
 
 def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, list[str]]:
@@ -195,7 +201,7 @@ def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
     from issuekb.github import GitHubClient, GitHubError, api_url, find_token
 
     base = api_url(os.environ)
-    token = find_token(os.environ, shutil.which("gh"), base)
+    token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)
     try:
         with GitHubClient(base, token, timeout=10, retries=1, retry_delay=0.5) as client:
             answer = client.get_issue(ref.repo, ref.number)

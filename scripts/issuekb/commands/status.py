@@ -90,7 +90,8 @@ def command(
     paths = find_analyses(config, ref)
     if not paths:
         raise CouldNotRun(
-            f"{ref} has no analysis under {config.rel(config.analyses_dir)}; start one with `issuekb new {issue}`"
+            f"{ref} has no analysis under {config.rel(config.analyses_dir)}; "
+            f"start one with `issuekb new {issue}`"
         )
     if len(paths) > 1:
         raise CouldNotRun(
