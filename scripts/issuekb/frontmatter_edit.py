@@ -393,12 +393,13 @@ class FrontMatterEditor:
         item_lines = [i for i in range(block.first + 1, block.last + 1) if _ITEM_RE.match(self._content(i))]
         if not item_lines:
             raise EditError(f"Cannot append to '{key}': it is not a list", block.first + 1)
-        indent = _ITEM_RE.match(self._content(item_lines[0]))
-        assert indent is not None
-        last_item = self._content(item_lines[-1])
-        style = _style_of(last_item[_ITEM_RE.match(last_item).end() :])  # type: ignore[union-attr]
+        first = _ITEM_RE.match(self._content(item_lines[0]))
+        last = _ITEM_RE.match(self._content(item_lines[-1]))
+        assert first is not None and last is not None
+        indent = first.group("indent")
+        style = _style_of(last.string[last.end() :])
         eol = self._eol(block.last)
-        new_lines = [f"{indent.group('indent')}- {render_scalar(v, style)}{eol}" for v in items]
+        new_lines = [f"{indent}- {render_scalar(v, style)}{eol}" for v in items]
         self.lines[block.last + 1 : block.last + 1] = new_lines
         self.end += len(new_lines)
 
