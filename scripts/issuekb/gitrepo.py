@@ -32,10 +32,10 @@ def check_commits(repo: Path, shas: Iterable[str]) -> dict[str, str]:
     unique = sorted(set(shas))
     result = {sha: "missing" for sha in unique if not _HEX_RE.match(sha)}
     asked = [sha for sha in unique if sha not in result]
-    if not asked:
-        return result
     if not repo.is_dir():
         raise GitError("no such folder")
+    if not asked:
+        return result
     env = {key: value for key, value in os.environ.items() if key not in _GIT_REDIRECTS}
     env["GIT_CEILING_DIRECTORIES"] = str(repo.resolve().parent)
     try:
