@@ -1,0 +1,101 @@
+"""The site's URL layout, in one place, and relative links between generated pages.
+
+Pages are named by their `src_uri` (a path as if the page were a file in `docs/`):
+
+    analyses/<folder>/index.md          one analysis          -> /analyses/<folder>/
+    analyses/<folder>/<companion>.md    its companion pages   -> /analyses/<folder>/summary/
+    analyses/index.md                   every analysis, a sortable table
+    status/index.md                     TRACKING.md, rendered with site links
+    status/<status>.md                  one listing page per status
+    tags/index.md, tags/<tag>.md        the tags and one page per tag
+    duplicates.md                       duplicate clusters
+    api/analyses.json                   every record as plain JSON
+
+Markdown links between pages are relative `.md` paths (MkDocs checks and rewrites them); raw HTML (the
+SVG diagrams) needs final URLs, computed by `url_between`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from issuekb.model import Analysis, Companion
+from issuekb.schema import Status
+
+__all__ = [
+    "ALL_URI",
+    "API_URI",
+    "BOARD_URI",
+    "DUPLICATES_URI",
+    "HOME_URI",
+    "TAGS_URI",
+    "analysis_uri",
+    "companion_uri",
+    "md_link",
+    "page_url",
+    "status_uri",
+    "tag_slug",
+    "tag_uri",
+    "url_between",
+]
+
+HOME_URI = "index.md"
+ALL_URI = "analyses/index.md"
+BOARD_URI = "status/index.md"
+TAGS_URI = "tags/index.md"
+DUPLICATES_URI = "duplicates.md"
+API_URI = "api/analyses.json"
+
+_TAG_SLUG_RE = re.compile(r"[^a-z0-9.+_-]+")
+
+
+def analysis_uri(analysis: Analysis) -> str:
+    return f"analyses/{analysis.folder}/index.md"
+
+
+def companion_uri(analysis: Analysis, companion: Companion) -> str:
+    return f"analyses/{analysis.folder}/{companion.name}"
+
+
+def status_uri(status: Status) -> str:
+    return f"status/{status.value}.md"
+
+
+def tag_slug(tag: str) -> str:
+    """A file name for a tag: lower case, anything but letters, digits and `.+_-` replaced by `-`."""
+    slug = _TAG_SLUG_RE.sub("-", tag.lower()).strip("-.")
+    return slug or "tag"
+
+
+def tag_uri(tag: str) -> str:
+    return f"tags/{tag_slug(tag)}.md"
+
+
+def md_link(from_uri: str, to_uri: str) -> str:
+    """The relative `.md` path from one page to another (for Markdown links; MkDocs rewrites them)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives the page `src_uri`."""
+    stem, ext = posixpath.splitext(src_uri)
+    if ext != ".md":
+        return src_uri
+    if not use_directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) in ("index", "README"):
+        parent = posixpath.dirname(stem)
+        return f"{parent}/" if parent else ""
+    return f"{stem}/"
+
+
+def url_between(from_uri: str, to_uri: str, use_directory_urls: bool = True) -> str:
+    """The relative URL from page `from_uri` to page `to_uri` (for raw HTML, which MkDocs leaves alone)."""
+    here = page_url(from_uri, use_directory_urls)
+    there = page_url(to_uri, use_directory_urls)
+    base = here.rsplit("/", 1)[0] if "/" in here else ""
+    rel = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or not there:
+        rel = "./" if rel == "." else rel.rstrip("/") + "/"
+    return rel

@@ -1,0 +1,65 @@
+"""Tag pages: an index of every tag, and one page per tag listing its analyses.
+
+Hand-written pages (the guides in `docs/`) carry tags in their MkDocs front matter; when Material's tags
+plugin is enabled, each tag page also lists them through a `material/tags` listing for that tag.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from issuekb.kb import KnowledgeBase
+from issuekb.model import Analysis
+from issuekb.render.escape import md_cell, md_inline
+from issuekb.render.site.common import front_matter, listing_table
+from issuekb.render.site.paths import TAGS_URI, md_link, tag_slug, tag_uri
+from issuekb.upstream import UpstreamState
+
+__all__ = ["group_tags", "render_tag", "render_tags_index"]
+
+
+def group_tags(kb: KnowledgeBase) -> dict[str, tuple[str, list[Analysis]]]:
+    """slug -> (tag as written, analyses), sorted by slug; tags that share a slug share a page."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Analysis]] = defaultdict(list)
+    for analysis in kb.analyses:
+        for tag in analysis.tags:
+            slug = tag_slug(tag)
+            names[slug] = min(names.get(slug, tag), tag)
+            if analysis not in members[slug]:
+                members[slug].append(analysis)
+    return {slug: (names[slug], members[slug]) for slug in sorted(names)}
+
+
+def _material_listing(tag: str) -> str:
+    if "--" in tag or ">" in tag:
+        return ""
+    return f"<!-- material/tags {{ include: {json.dumps([tag], ensure_ascii=False)} }} -->\n"
+
+
+def render_tag(kb: KnowledgeBase, state: UpstreamState, tag: str, analyses: list[Analysis]) -> str:
+    """The page of one tag: its analyses, then the other pages that carry it."""
+    uri = tag_uri(tag)
+    count = "1 analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
+    return (
+        front_matter(f"Tag: {tag}")
+        + f"# Tag: {md_inline(tag)}\n\n"
+        + f"{count} tagged `{tag.replace('`', '')}`. [All tags]({md_link(uri, TAGS_URI)}).\n\n"
+        + listing_table(uri, analyses, state, kb.config.upstream)
+        + "\n"
+        + _material_listing(tag)
+    )
+
+
+def render_tags_index(kb: KnowledgeBase, groups: dict[str, tuple[str, list[Analysis]]]) -> str:
+    """Every tag with the number of analyses that carry it."""
+    lines = [front_matter("Tags"), "# Tags\n"]
+    if not groups:
+        lines.append("No analysis has tags yet.\n")
+        return "\n".join(lines)
+    lines += ['<div class="issuekb-listing" markdown>', "", "| Tag | Analyses |", "|---|---|"]
+    for tag, analyses in groups.values():
+        lines.append(f"| [{md_cell(tag)}]({md_link(TAGS_URI, tag_uri(tag))}) | {len(analyses)} |")
+    lines += ["", "</div>", ""]
+    return "\n".join(lines)
