@@ -17,6 +17,7 @@ COMMANDS = {
     "new": "new",
     "schema": "schema",
     "status": "status",
+    "tracking": "tracking",
 }
 
 

@@ -1,0 +1,76 @@
+"""Where generated Markdown points: one small protocol, one implementation per place it is read.
+
+Renderers never build URLs themselves; they ask a `Links`. `RepoLinks` gives paths relative to the
+generated file (TRACKING.md at the repository root), so the links work when the file is read on GitHub
+or in a clone. The site gives its own implementation (pages instead of files); the GitHub URLs of
+upstream issues and fork commits are the same everywhere (`GitHubLinks`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.model import Analysis, Companion
+    from issuekb.refs import IssueRef
+
+__all__ = ["GitHubLinks", "Links", "RepoLinks"]
+
+GITHUB = "https://github.com"
+
+
+class Links(Protocol):
+    """URLs for everything a generated page links to."""
+
+    def analysis(self, analysis: Analysis, companion: Companion | None = None) -> str:
+        """The analysis (or one of its companion pages) as a reader opens it."""
+        ...
+
+    def issue(self, ref: IssueRef) -> str:
+        """An upstream issue or pull request (GitHub redirects /issues/N to /pull/N)."""
+        ...
+
+    def commit(self, sha: str) -> str | None:
+        """A fix commit in the fork; None when no fork is configured (the SHA is shown unlinked)."""
+        ...
+
+    def pull(self, number: int) -> str | None:
+        """A pull request in the fork; None when no fork is configured."""
+        ...
+
+
+class GitHubLinks:
+    """The GitHub half of `Links`: upstream issues, fork commits and fork pull requests."""
+
+    def __init__(self, fork: str) -> None:
+        self.fork = fork
+
+    def issue(self, ref: IssueRef) -> str:
+        return f"{GITHUB}/{ref.repo}/issues/{ref.number}"
+
+    def commit(self, sha: str) -> str | None:
+        return f"{GITHUB}/{self.fork}/commit/{sha}" if self.fork else None
+
+    def pull(self, number: int) -> str | None:
+        return f"{GITHUB}/{self.fork}/pull/{number}" if self.fork else None
+
+
+class RepoLinks(GitHubLinks):
+    """Analyses as files, relative to the folder of the generated file (the repository root by default)."""
+
+    def __init__(self, config: Config, from_dir: Path | None = None) -> None:
+        super().__init__(config.fork)
+        self.from_dir = (from_dir or config.tracking_file.parent).resolve()
+
+    @classmethod
+    def for_file(cls, config: Config, generated: Path) -> RepoLinks:
+        """Links that work from `generated` (e.g. the configured TRACKING.md)."""
+        return cls(config, generated.parent)
+
+    def analysis(self, analysis: Analysis, companion: Companion | None = None) -> str:
+        target = companion.path if companion is not None else analysis.path
+        return quote(Path(os.path.relpath(target.resolve(), self.from_dir)).as_posix())

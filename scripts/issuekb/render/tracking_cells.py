@@ -1,0 +1,164 @@
+"""Small pieces of TRACKING.md: links to issues, analyses, commits and PRs; status and upstream cells.
+
+Every piece of text that is not ours (upstream titles, labels, logins, the state file's strings) goes
+through `issuekb.render.escape`; so does our own free text (titles, tags), since it may hold `|` or `<`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from issuekb.model import FOLDER_RE, SHA_RE
+from issuekb.render.escape import md_cell
+from issuekb.schema import Status
+
+if TYPE_CHECKING:
+    from issuekb.graph import Fix, LinkGraph
+    from issuekb.kb import KnowledgeBase
+    from issuekb.model import Analysis
+    from issuekb.refs import IssueRef
+    from issuekb.render.links import Links
+    from issuekb.upstream import IssueState, PullState, UpstreamState
+
+__all__ = ["DASH", "NOT_SYNCED", "Context", "reason", "table", "timestamp"]
+
+DASH = "—"
+NOT_SYNCED = "not synced"
+_TAG_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+_TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+#: GitHub's state_reason values, in words
+_REASONS = {
+    "completed": "completed",
+    "not_planned": "not planned",
+    "duplicate": "duplicate",
+    "reopened": "reopened",
+}
+
+
+def timestamp(value: str) -> str:
+    """A time from the state file as written when it is ISO 8601, escaped text otherwise."""
+    return value if _TIME_RE.match(value) else md_cell(value)
+
+
+def reason(value: str) -> str:
+    """A GitHub state_reason in words (an unknown one escaped)."""
+    return _REASONS.get(value) or md_cell(value)
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]], align: str = "") -> list[str]:
+    """A Markdown table; `align` holds one letter per column: l (default) or r."""
+    names = list(header)
+    marks = ["---:" if i < len(align) and align[i] == "r" else "---" for i in range(len(names))]
+    lines = ["| " + " | ".join(names) + " |", "| " + " | ".join(marks) + " |"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every section needs: the knowledge base, its graph, the upstream state and the links."""
+
+    kb: KnowledgeBase
+    graph: LinkGraph
+    state: UpstreamState
+    links: Links
+
+    @property
+    def upstream(self) -> str:
+        return self.kb.config.upstream
+
+    def analyses(self) -> list[Analysis]:
+        """Each issue's analysis once, in the knowledge base's order."""
+        return [a for a in self.kb.analyses if self.kb.by_ref.get(a.ref) is a]
+
+    # -- references ---------------------------------------------------------------------------------
+    def short(self, ref: IssueRef, repo: str | None = None) -> str:
+        """`#N` within `repo` (default: the configured upstream), `owner/name#N` elsewhere.
+
+        Not escaped: every IssueRef was parsed (`parse_ref`, the model), so it holds only a checked
+        `owner/name`, `#` and digits, none of which is markup inside a line.
+        """
+        return ref.short(repo or self.upstream)
+
+    def issue_link(self, ref: IssueRef, repo: str | None = None) -> str:
+        """`[#N](upstream URL)`."""
+        return f"[{self.short(ref, repo)}]({self.links.issue(ref)})"
+
+    def issue_with_title(self, ref: IssueRef) -> str:
+        """`[#N](upstream) [title](analysis)`, or `[#N](upstream)` when there is no analysis."""
+        analysis = self.kb.get(ref)
+        if analysis is None:
+            return self.issue_link(ref)
+        return f"{self.issue_link(ref)} [{self.md_title(analysis)}]({self.links.analysis(analysis)})"
+
+    def md_title(self, analysis: Analysis) -> str:
+        """The analysis's title, escaped for a table cell."""
+        return md_cell(analysis.title)
+
+    def refs(self, refs: Iterable[IssueRef], repo: str | None = None) -> str:
+        return ", ".join(self.issue_link(r, repo) for r in refs) or DASH
+
+    def folder_link(self, analysis: Analysis) -> str:
+        text = f"`{analysis.folder}`" if FOLDER_RE.match(analysis.folder) else md_cell(analysis.folder)
+        return f"[{text}]({self.links.analysis(analysis)})"
+
+    # -- status, resolution, fix --------------------------------------------------------------------
+    @staticmethod
+    def status(status: Status | None) -> str:
+        return f"{status.emoji} {status.value}" if status is not None else "❓ unknown"
+
+    def resolution(self, analysis: Analysis, repo: str | None = None) -> str:
+        if analysis.duplicate_of is not None:
+            return "duplicate of " + self.issue_link(analysis.duplicate_of, repo)
+        return analysis.resolution.value if analysis.resolution is not None else DASH
+
+    def commit(self, sha: str) -> str:
+        shown = f"`{sha[:7]}`" if SHA_RE.match(sha) else md_cell(sha)
+        url = self.links.commit(sha)
+        return f"[{shown}]({url})" if url else shown
+
+    def pull(self, number: int) -> str:
+        url = self.links.pull(number)
+        return f"[#{number}]({url})" if url else f"#{number}"
+
+    def _inherited(self, fix: Fix, repo: str | None) -> str:
+        return f" (from {self.short(fix.inherited_from, repo)})" if fix.inherited_from else ""
+
+    def commits(self, fix: Fix, repo: str | None = None) -> str:
+        if not fix.commits:
+            return DASH
+        return ", ".join(self.commit(sha) for sha in fix.commits) + self._inherited(fix, repo)
+
+    def pulls(self, fix: Fix, repo: str | None = None) -> str:
+        if not fix.prs:
+            return DASH
+        return ", ".join(self.pull(n) for n in fix.prs) + self._inherited(fix, repo)
+
+    @staticmethod
+    def tag(tag: str) -> str:
+        return f"`{tag}`" if _TAG_RE.match(tag) else md_cell(tag)
+
+    # -- upstream -----------------------------------------------------------------------------------
+    def upstream_state(self, issue: IssueState | None, repo: str) -> str:
+        """`open`, `closed (not_planned)`, `deleted`, ... with labels; `not synced` when unknown."""
+        if issue is None:
+            return NOT_SYNCED
+        if issue.deleted:
+            text = "deleted"
+        elif issue.transferred_to is not None:
+            text = "transferred to " + md_cell(issue.transferred_to)
+        elif issue.state == "open":
+            text = "open"
+        else:
+            text = md_cell(issue.state)
+            if issue.state_reason:
+                text += f" ({reason(issue.state_reason)})"
+        if issue.labels:
+            text += " · " + ", ".join(md_cell(label) for label in issue.labels)
+        return text
+
+    def pull_state(self, pull: PullState | None) -> str:
+        return md_cell(pull.state) if pull is not None else NOT_SYNCED
