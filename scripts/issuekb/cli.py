@@ -14,6 +14,7 @@ __all__ = ["cli", "main"]
 #: command name -> module under issuekb.commands that defines a click command called `command`
 COMMANDS = {
     "check": "check",
+    "import": "import_",
     "new": "new",
     "schema": "schema",
     "status": "status",
