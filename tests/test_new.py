@@ -8,13 +8,14 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from conftest import REPO_ROOT, TODAY, write_file
+from fakegithub import FakeGitHub
 from issuekb.cli import cli
 from issuekb.config import load_config
 from issuekb.diagnostics import Severity
@@ -343,3 +344,91 @@ def test_the_real_template_passes_check_when_filled(tmp_path: Path) -> None:
     assert sorted(d.message for d in diags) == sorted(
         f"Section '{s}' still holds template text" for s in SECTIONS
     )
+
+
+# -- prefill from GitHub (the sync's fake server, over real HTTP) -------------------------------------------
+TOKEN = "ghp_fake-token-that-must-not-leak"
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub(tokens=[TOKEN]) as fake:
+        fake.add(
+            "acme/widget",
+            1187,
+            title="Flashing stops at 'waiting for the device' on Ubuntu 24.04",
+            author="gadgeteer",
+            created_at=dt.datetime(2026, 3, 9, 17, 30, tzinfo=dt.UTC),
+        )
+        yield fake
+
+
+def online(root: Path, github: FakeGitHub, *args: str, token: str = TOKEN) -> Result:
+    env = {"GITHUB_API_URL": github.url, "GH_TOKEN": token, "GITHUB_TOKEN": None, "PATH": "/usr/bin:/bin"}
+    return run(root, *args, env=env)
+
+
+def test_prefill_from_github_when_not_synced(root: Path, github: FakeGitHub) -> None:
+    result = online(root, github, "1187")
+    assert result.exit_code == 0, result.output
+    assert [(r.method, r.path, r.token is not None) for r in github.log] == [
+        ("GET", "/repos/acme/widget/issues/1187", True)
+    ]
+    assert "Prefilled from GitHub." in result.stdout
+    assert TOKEN not in result.output
+    path = root / "analyses/1187-flashing-stops-waiting-device-ubuntu/analysis.md"
+    doc, _ = load_document(path, "analysis.md")
+    assert doc.meta is not None
+    assert (doc.meta["title"], doc.meta["reporter"], doc.meta["reported"]) == (
+        "Flashing stops at 'waiting for the device' on Ubuntu 24.04",
+        "gadgeteer",
+        dt.date(2026, 3, 9),
+    )
+    assert TOKEN not in path.read_text()
+    assert not [d for d in check(root) if d[0] == "error"]
+
+
+def test_state_file_comes_first_and_offline_asks_nobody(root: Path, github: FakeGitHub) -> None:
+    write_state(root, SYNCED)
+    assert online(root, github, "1159").exit_code == 0
+    assert online(root, github, "1187", "--offline").exit_code == 0
+    assert github.log == []
+    assert (root / "analyses/1187-untitled/analysis.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("setup", "token", "expected"),
+    [
+        (lambda gh: gh.delete("acme/widget", 1187, 404), TOKEN, "GitHub answered 404: no such issue"),
+        (lambda gh: None, "ghp_wrong", "GitHub rejected the token from GH_TOKEN (401"),
+        (
+            lambda gh: gh.malformed(),
+            TOKEN,
+            "the answer to GET /repos/acme/widget/issues/1187 is not valid JSON",
+        ),
+    ],
+)
+def test_github_problems_leave_marked_fields(
+    root: Path, github: FakeGitHub, setup: Callable[[FakeGitHub], None], token: str, expected: str
+) -> None:
+    setup(github)
+    result = online(root, github, "1187", token=token)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"acme/widget#1187 is not in the upstream state file and could not be fetched: {expected}"
+        in result.stderr
+    )
+    assert (
+        "Not known, marked 'unknown - fill in' in the front matter: title, reporter, reported."
+        in result.stdout
+    )
+    assert "ghp_" not in result.output
+    assert (root / "analyses/1187-untitled/analysis.md").is_file()
+
+
+def test_transferred_issue_is_prefilled_and_said(root: Path, github: FakeGitHub) -> None:
+    github.transfer("acme/widget", 1187, "acme/flasher", 12)
+    result = online(root, github, "1187")
+    assert result.exit_code == 0, result.output
+    assert "note: upstream says this issue was transferred to acme/flasher#12" in result.stderr
+    assert (root / "analyses/1187-flashing-stops-waiting-device-ubuntu/analysis.md").is_file()

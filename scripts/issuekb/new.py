@@ -55,7 +55,26 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLUG_WORDS = 5
 _SLUG_MAX = 48
 _STOP_WORDS = frozenset(
-    {"a", "an", "and", "the", "this", "that", "is", "are", "of", "on", "in", "to", "for", "with"}
+    {
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "in",
+        "is",
+        "are",
+        "it",
+        "of",
+        "on",
+        "the",
+        "this",
+        "that",
+        "to",
+        "with",
+    }
 )
 #: Letters that NFKD does not decompose into ASCII.
 _TRANSLITERATE = str.maketrans(
