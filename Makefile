@@ -24,6 +24,10 @@ venv: $(STAMP) ## Create .venv and install the project (done by every target tha
 check: $(STAMP) ## Validate every analysis and the knowledge base
 	$(ISSUEKB) check
 
+.PHONY: tracking
+tracking: $(STAMP) ## Regenerate TRACKING.md from the analyses and the upstream state (untouched when current)
+	$(ISSUEKB) tracking
+
 .PHONY: new new-needs-issue
 new: new-needs-issue $(STAMP) ## Start an analysis from the template: make new ISSUE=1234 [ARGS="--with summary"]
 	$(ISSUEKB) new '$(ISSUE)' $(ARGS)
