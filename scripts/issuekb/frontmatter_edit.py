@@ -227,6 +227,10 @@ class FrontMatterEditor:
     def to_bytes(self) -> bytes:
         return self.text().encode("utf-8")
 
+    def split(self) -> tuple[str, str]:
+        """The text up to and including the closing fence line, and the body after it."""
+        return self.bom + "".join(self.lines[: self.end + 1]), "".join(self.lines[self.end + 1 :])
+
     def _content(self, index: int) -> str:
         return _split_eol(self.lines[index])[0]
 

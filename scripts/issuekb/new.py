@@ -241,8 +241,8 @@ def fill_analysis(template: str, ref: IssueRef, prefill: Prefill, *, today: dt.d
         line = editor.line_of(key) or ""
         if any(p in line for p in PLACEHOLDERS):
             editor.comment_out(key, UNKNOWN)
-    front = editor.bom + "".join(editor.lines[: editor.end + 1])
-    return front + _fill_body("".join(editor.lines[editor.end + 1 :]), ref, prefill, today)
+    front, body = editor.split()
+    return front + _fill_body(body, ref, prefill, today)
 
 
 def fill_companion(template: str, ref: IssueRef, prefill: Prefill, *, today: dt.date) -> str:
