@@ -196,6 +196,9 @@ def test_refusals_change_nothing(kb_root: Path, analysis: Callable[[str], Path])
     assert run(kb_root, "777", "paused").exit_code == 2
     assert broken.read_text() == "---\nissue: [\n---\n"
     assert run(kb_root, "1234", "resolvd").exit_code == 2
+    negative = run(kb_root, "-3", "paused")
+    assert negative.exit_code == 2
+    assert "ISSUE must be a positive issue number (1234) or owner/name#1234, not '-3'" in negative.stderr
     assert path.read_bytes() == before
 
 

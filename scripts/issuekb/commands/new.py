@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
+from issuekb.commands._issue import IssueCommand
 from issuekb.new import Prefill
 from issuekb.refs import IssueRef
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["command"]
 
 
-@click.command("new", context_settings={"ignore_unknown_options": True})
+@click.command("new", cls=IssueCommand)
 @click.argument("issue", metavar="ISSUE")
 @config_option
 @click.option(

@@ -10,12 +10,13 @@ from typing import Any
 import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
+from issuekb.commands._issue import IssueCommand
 from issuekb.schema import Resolution, Status
 
 __all__ = ["command"]
 
 
-@click.command("status")
+@click.command("status", cls=IssueCommand)
 @click.argument("issue", metavar="ISSUE")
 @click.argument(
     "new_status", metavar="[STATUS]", required=False, type=click.Choice([s.value for s in Status])
