@@ -76,7 +76,7 @@ def command(
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.frontmatter_edit import EditError, FrontMatterEditor
+    from issuekb.frontmatter_edit import EditError
     from issuekb.load import parse_document
     from issuekb.new import parse_issue
     from issuekb.onefile import check_text, find_analyses
@@ -116,30 +116,11 @@ def command(
         return
 
     try:
-        editor = FrontMatterEditor.from_bytes(data)
-        if new_status is not None:
-            editor.set("status", new_status)
-        if duplicate_of is not None:
-            editor.set("duplicate_of", _duplicate_value(duplicate_of, ref.repo))
-            resolution = resolution or Resolution.DUPLICATE.value
-        if resolution is not None:
-            editor.set("resolution", resolution)
-        editor.append(
-            "commits", [c for c in dict.fromkeys(commits) if c not in _as_list(meta.get("commits"))]
+        new = _edit(
+            data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
         )
-        editor.append("prs", [p for p in dict.fromkeys(prs) if p not in _as_list(meta.get("prs"))])
-        if resolved_on is not None:
-            editor.set("resolved_on", resolved_on.date())
-        elif (
-            new_status == Status.RESOLVED
-            and meta.get("status") != Status.RESOLVED
-            and "resolved_on" not in meta
-        ):
-            editor.set("resolved_on", day)
     except EditError as exc:
         raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
-
-    new = editor.to_bytes()
     if new == data:
         click.echo(f"{rel}: nothing to change.")
         return
@@ -159,6 +140,40 @@ def command(
     except OSError as exc:
         raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}") from exc
     click.echo(f"Updated {rel}.")
+
+
+def _edit(
+    data: bytes,
+    meta: dict[str, Any],
+    new_status: str | None,
+    resolution: str | None,
+    duplicate_of: str | None,
+    commits: tuple[str, ...],
+    prs: tuple[int, ...],
+    resolved_on: dt.datetime | None,
+    repo: str,
+    day: dt.date,
+) -> bytes:
+    """The file's bytes with the requested changes; raises EditError where a line cannot be edited."""
+    from issuekb.frontmatter_edit import FrontMatterEditor
+
+    editor = FrontMatterEditor.from_bytes(data)
+    if new_status is not None:
+        editor.set("status", new_status)
+    if duplicate_of is not None:
+        editor.set("duplicate_of", _duplicate_value(duplicate_of, repo))
+        resolution = resolution or Resolution.DUPLICATE.value
+    if resolution is not None:
+        editor.set("resolution", resolution)
+    editor.append("commits", [c for c in dict.fromkeys(commits) if c not in _as_list(meta.get("commits"))])
+    editor.append("prs", [p for p in dict.fromkeys(prs) if p not in _as_list(meta.get("prs"))])
+    if resolved_on is not None:
+        editor.set("resolved_on", resolved_on.date())
+    elif (
+        new_status == Status.RESOLVED and meta.get("status") != Status.RESOLVED and "resolved_on" not in meta
+    ):
+        editor.set("resolved_on", day)
+    return editor.to_bytes()
 
 
 def _duplicate_value(text: str, repo: str) -> int | str:
