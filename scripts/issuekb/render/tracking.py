@@ -24,7 +24,7 @@ from issuekb.attention import (
 from issuekb.render import tracking_tables
 from issuekb.render.escape import md_inline
 from issuekb.render.tracking_cells import Context, reason, table, timestamp
-from issuekb.schema import Status
+from issuekb.schema import Resolution, Status
 from issuekb.stats import compute_stats, percent
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _summary(ctx: Context) -> list[str]:
 def _ready(ctx: Context, item: ReadyUpstream) -> str:
     done = item.resolution.value if item.resolution else "resolved"
     if item.upstream_pr is None:
-        return f"{done} here; no upstream PR yet"
+        return f"{done} here; no upstream PR yet" if item.resolution is Resolution.FIXED else f"{done} here"
     pr = ctx.issue_link(item.upstream_pr, item.ref.repo)
     return f"{done} here; upstream PR {pr} is {md_inline(item.pr_state) if item.pr_state else 'not synced'}"
 
