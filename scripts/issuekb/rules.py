@@ -10,6 +10,7 @@ Scopes:
   git clone); tested one by one, since a committed folder cannot hold them.
 - `state`: the upstream state file written by sync.
 - `sync`: the inputs of `issuekb sync` (a recorded listing read with `--from`).
+- `import`: the legacy knowledge base read by `issuekb import`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from issuekb.diagnostics import Severity
 
 __all__ = ["RULE_CODES", "SCOPES", "Rule", "rules_markdown"]
 
-SCOPES = ("check", "environment", "state", "sync")
+SCOPES = ("check", "environment", "state", "sync", "import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,10 @@ _ALL = (
         "sync",
     ),
     Rule("sync-from-item", _E, "Every item of a recorded listing must be a GitHub issue object.", "sync"),
+    # the legacy importer's inputs
+    Rule("import-unreadable", _E, "Every legacy file must be readable.", "import"),
+    Rule("import-encoding", _E, "Every legacy file must be UTF-8.", "import"),
+    Rule("import-collision", _E, "Two legacy folders must not map to the same new folder.", "import"),
 )
 
 #: code -> Rule, in the order of the pipeline.

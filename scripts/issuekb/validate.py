@@ -38,18 +38,29 @@ def rule_unique(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             )
 
 
-def canonical_of(kb: KnowledgeBase, ref: IssueRef) -> tuple[list[IssueRef], bool]:
-    """Follow duplicate_of from `ref`: the chain (ref first) and whether it loops."""
+def canonical_of(
+    kb: KnowledgeBase, ref: IssueRef, target: IssueRef | None = None
+) -> tuple[list[IssueRef], bool]:
+    """Follow duplicate_of from `ref`: the chain (ref first) and whether it loops.
+
+    `target` is the first step when known (the duplicate_of of one particular analysis of `ref`, which
+    need not be the one `kb.get(ref)` returns when two analyses claim the same issue).
+    """
     chain = [ref]
     seen = {ref}
-    while (current := kb.get(chain[-1])) is not None and current.duplicate_of is not None:
-        target = current.duplicate_of
-        if target in seen:
-            chain.append(target)
+    step = target if target is not None else _target(kb, ref)
+    while step is not None:
+        chain.append(step)
+        if step in seen:
             return chain, True
-        chain.append(target)
-        seen.add(target)
+        seen.add(step)
+        step = _target(kb, step)
     return chain, False
+
+
+def _target(kb: KnowledgeBase, ref: IssueRef) -> IssueRef | None:
+    analysis = kb.get(ref)
+    return analysis.duplicate_of if analysis is not None else None
 
 
 def rule_duplicates(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -59,7 +70,7 @@ def rule_duplicates(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         if target is None or target == analysis.ref:
             continue
         line = analysis.line_of("duplicate_of")
-        chain, loops = canonical_of(kb, analysis.ref)
+        chain, loops = canonical_of(kb, analysis.ref, target)
         short = [r.short(kb.config.upstream) for r in chain]
         if loops:
             yield Diagnostic.error(
