@@ -83,8 +83,10 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
 def find_mentions(text: str, default_repo: str) -> list[Mention]:
     """Every mention outside code, in order."""
     found: list[Mention] = []
+    if _MENTION_RE.search(text) is None:  # fast path: most texts hold no candidate at all
+        return found
     for offset, line, code in _lines(text):
-        if code or "#" not in line:
+        if code or "#" not in line or _MENTION_RE.search(line) is None:
             continue
         for start, piece, scannable in _segments(line):
             if not scannable:
@@ -97,9 +99,11 @@ def find_mentions(text: str, default_repo: str) -> list[Mention]:
 
 def replace_mentions(text: str, default_repo: str, replace: Callable[[IssueRef, str], str | None]) -> str:
     """Rewrite every mention with `replace(ref, original_text)`; None keeps the original text."""
+    if _MENTION_RE.search(text) is None:
+        return text
     out: list[str] = []
     for _offset, line, code in _lines(text):
-        if code or "#" not in line:
+        if code or "#" not in line or _MENTION_RE.search(line) is None:
             out.append(line)
             continue
         pieces: list[str] = []
