@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from issuekb.diagnostics import Severity
+from issuekb.schema import PLACEHOLDERS, TEMPLATE_MARKER
 
 __all__ = ["RULE_CODES", "SCOPES", "Rule", "rules_markdown"]
 
@@ -84,9 +85,9 @@ _ALL = (
     Rule(
         "placeholder",
         _E,
-        "Template placeholders (`XXXX`, `YYYY-MM-DD`, `[Issue Title]`, ...) must be replaced.",
+        "Template placeholders (" + ", ".join(f"`{p}`" for p in PLACEHOLDERS) + ") must be replaced.",
     ),
-    Rule("template-text", _W, "Template guidance lines (marked `<!-- template -->`) should be replaced."),
+    Rule("template-text", _W, f"Template guidance lines (marked `{TEMPLATE_MARKER}`) should be replaced."),
     Rule("body-empty", _W, "An analysis should have a body."),
     # git: commits against a local clone of the fork
     Rule(
@@ -128,7 +129,7 @@ RULE_CODES: dict[str, Rule] = {rule.code: rule for rule in _ALL}
 
 
 def rules_markdown() -> str:
-    """The rule table of `docs/reference.md` (code, severity, rule), one row per registered code."""
-    lines = ["| code | severity | rule |", "|---|---|---|"]
-    lines += [f"| `{r.code}` | {r.severity} | {r.text} |" for r in RULE_CODES.values()]
+    """The rule table of `docs/reference.md` (code, severity, rule, scope), one row per registered code."""
+    lines = ["| code | severity | rule | scope |", "|---|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.severity} | {r.text} | {r.scope} |" for r in RULE_CODES.values()]
     return "\n".join(lines) + "\n"

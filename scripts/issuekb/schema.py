@@ -24,6 +24,7 @@ __all__ = [
     "FieldSpec",
     "Resolution",
     "Status",
+    "fields_markdown",
     "json_schema",
 ]
 
@@ -217,3 +218,30 @@ def json_schema() -> dict[str, Any]:
             },
         ],
     }
+
+
+#: How each kind reads in the front-matter reference.
+KIND_NAMES: dict[str, str] = {
+    "int": "positive integer",
+    "str": "text",
+    "status": "one of: " + ", ".join(f"`{s.value}`" for s in Status),
+    "resolution": "one of: " + ", ".join(f"`{r.value}`" for r in Resolution),
+    "repo": "`owner/name`",
+    "ref": "issue reference",
+    "refs": "list of issue references, or of `{issue, note}` mappings",
+    "shas": "list of commit SHAs",
+    "prs": "list of fork pull request numbers",
+    "date": "date `YYYY-MM-DD`",
+    "priority": "one of: " + ", ".join(f"`{p}`" for p in PRIORITIES),
+    "strs": "list of text",
+}
+
+
+def fields_markdown() -> str:
+    """The field table of `docs/reference.md`: field, kind, required, meaning, example."""
+    lines = ["| field | kind | required | meaning | example |", "|---|---|---|---|---|"]
+    for name, spec in FIELDS.items():
+        example = f"`{name}: {spec.example}`".replace("|", "\\|")
+        required = "yes" if spec.required else ""
+        lines.append(f"| `{name}` | {KIND_NAMES[spec.kind]} | {required} | {spec.description} | {example} |")
+    return "\n".join(lines) + "\n"
