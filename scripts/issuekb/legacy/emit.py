@@ -17,7 +17,7 @@ from issuekb.legacy.resolve import Ref
 from issuekb.legacy.status import StatusReading
 from issuekb.schema import Resolution
 
-__all__ = ["analysis_text", "emit_front_matter", "front_matter_items", "quote", "strip_header"]
+__all__ = ["KEY_ORDER", "analysis_text", "emit_front_matter", "front_matter_items", "quote", "strip_header"]
 
 _PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9 _.,()/+'@-]*")
 #: Words a YAML 1.1 or 1.2 reader may turn into booleans or null: always quoted.
@@ -81,7 +81,9 @@ def emit_front_matter(items: Sequence[tuple[str, Any]]) -> str:
     """`---`, one `key: value` per item (lists as block sequences, mappings as indented keys), `---`."""
     lines = ["---"]
     for key, value in items:
-        if isinstance(value, list):
+        if isinstance(value, list) and not value:
+            lines.append(f"{key}: []")
+        elif isinstance(value, list):
             lines.append(f"{key}:")
             for item in value:
                 if isinstance(item, dict):

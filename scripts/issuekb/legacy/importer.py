@@ -25,6 +25,7 @@ from issuekb.legacy.resolve import Candidate, Source
 from issuekb.legacy.tracking import TrackingRow, read_tracking
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE
+from issuekb.refs import IssueRef
 from issuekb.writes import atomic_write
 
 __all__ = ["ImportPlan", "PlannedAnalysis", "check_plan", "destinations", "plan_import", "write_plan"]
@@ -169,38 +170,39 @@ def plan_import(src: Path, config: Config, *, repo: str | None = None) -> Import
     return plan
 
 
-def _existing_folder(config: Config, planned: PlannedAnalysis) -> str | None:
-    """The folder of an existing analysis of the same issue (the planned name first), if any."""
-    root = config.analyses_dir
-    if (root / planned.dest).exists():
-        return planned.dest
-    if not root.is_dir():
-        return None
-    ref = planned.decision.ref
-    for entry in sorted(root.iterdir()):
-        match = FOLDER_RE.match(entry.name)
-        if not match or int(match.group("num")) != ref.number or not (entry / "analysis.md").is_file():
-            continue
-        doc, _ = load_document(entry / "analysis.md", config.rel(entry / "analysis.md"))
-        meta = doc.meta or {}
-        if (
-            meta.get("issue") == ref.number
-            and str(meta.get("repo") or config.upstream).lower() == ref.repo.lower()
-        ):
-            return entry.name
-    return None
+def _existing_folders(config: Config) -> dict[int, list[str]]:
+    """Folder names under the analyses folder, by the issue number in their name."""
+    found: dict[int, list[str]] = {}
+    if config.analyses_dir.is_dir():
+        for entry in sorted(config.analyses_dir.iterdir()):
+            match = FOLDER_RE.match(entry.name)
+            if match and (entry / "analysis.md").is_file():
+                found.setdefault(int(match.group("num")), []).append(entry.name)
+    return found
+
+
+def _same_issue(config: Config, folder: str, ref: IssueRef) -> bool:
+    path = config.analyses_dir / folder / "analysis.md"
+    doc, _ = load_document(path, config.rel(path))
+    meta = doc.meta or {}
+    return meta.get("issue") == ref.number and str(meta.get("repo") or config.upstream).lower() == ref.repo.lower()
 
 
 def destinations(plan: ImportPlan, config: Config) -> list[str]:
-    """Folders under the analyses folder that the import would overwrite; each planned analysis is
-    retargeted to the existing folder of its issue, so that --force replaces rather than duplicates."""
+    """Folders under the analyses folder that the import would overwrite: the planned folder itself, or
+    the folder of an existing analysis of the same issue (the import is retargeted there, so that
+    --force replaces that analysis instead of adding a second one)."""
+    by_number = _existing_folders(config)
     existing: list[str] = []
     for planned in plan.analyses:
-        folder = _existing_folder(config, planned)
-        if folder is not None:
-            planned.dest = folder
-            planned.overwrites = True
-            existing.append(folder)
+        ref = planned.decision.ref
+        if not (config.analyses_dir / planned.dest).exists():
+            same = [name for name in by_number.get(ref.number, []) if _same_issue(config, name, ref)]
+            if not same:
+                continue
+            planned.dest = same[0]
+        planned.overwrites = True
+        existing.append(planned.dest)
     return existing
 
 

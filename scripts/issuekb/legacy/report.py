@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from issuekb.diagnostics import Diagnostic, Severity, sort_key
-from issuekb.legacy.emit import front_matter_items
+from issuekb.legacy.emit import KEY_ORDER, front_matter_items
 from issuekb.legacy.importer import ImportPlan, PlannedAnalysis
 from issuekb.legacy.resolve import show
 
@@ -145,11 +145,14 @@ def _jsonable(value: Any) -> Any:
 def _analysis_json(r: ReportInput, p: PlannedAnalysis) -> dict[str, Any]:
     d = p.decision
     repo = d.repo.value
-    sources = {name: {"how": "found", "from": None} for name in d.found(r.upstream)}
-    sources.update({name: {"how": "inferred", "from": str(c.source)} for name, c in d.inferred(r.upstream)})
-    for name, c in [*((n, d.values[n]) for n in d.values), ("repo", d.repo)]:
-        if name in sources and sources[name]["from"] is None:
-            sources[name]["from"] = str(c.source)
+    sources: dict[str, dict[str, str]] = {}
+    inferred = dict(d.inferred(r.upstream))
+    for name in KEY_ORDER:
+        if name in inferred:
+            sources[name] = {"how": "inferred", "from": str(inferred[name].source)}
+        elif name in d.found(r.upstream):
+            chosen = d.repo if name == "repo" else d.values[name]
+            sources[name] = {"how": "found", "from": str(chosen.source)}
     return {
         "issue": str(d.ref),
         "legacy_folder": d.folder.rel + "/",
