@@ -38,6 +38,15 @@ new-needs-issue:
 	  exit 2; \
 	fi
 
+.PHONY: site
+site: $(STAMP) ## Build the site into site/ (TRACKING.md first); fails naming the file when an analysis has an error
+	$(ISSUEKB) tracking
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+.PHONY: serve
+serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/; rebuilds when docs/, analyses/ or the state file change
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 .PHONY: lint
 lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
 	$(BIN)/ruff check scripts tests
