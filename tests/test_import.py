@@ -6,6 +6,7 @@ the command's promises (SRC untouched, dry run writes nothing, no overwrite with
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -190,10 +191,7 @@ def test_seed_documents(tmp_path: Path) -> None:
     assert analysis.commits == ("b8a8291", "90547b0")  # d071bdc is a related commit, not this fix
     assert analysis.prs == (9, 13)  # PR #17 is listed under related PRs
     assert analysis.reporter == "ricardopretrazy"
-    assert (analysis.reported, analysis.analyzed) == (
-        analysis.reported and analysis.reported.fromisoformat("2025-04-01"),
-        analysis.analyzed and analysis.analyzed.fromisoformat("2025-11-06"),
-    )
+    assert (analysis.reported, analysis.analyzed) == (dt.date(2025, 4, 1), dt.date(2025, 11, 6))
     assert analysis.priority == "high"
     assert "Debian 12+ (Bookworm)" in analysis.affected
     assert (written / "summary.md").read_bytes() == (folder / "summary.md").read_bytes()

@@ -64,7 +64,7 @@ def command(
     with errors found (or files that could not be read), 2 nothing done (bad input, or an analysis
     exists and --force was not given).
     """
-    from issuekb.diagnostics import exit_code
+    from issuekb.diagnostics import exit_code, sort_key
     from issuekb.legacy import (
         ReportInput,
         check_plan,
@@ -84,7 +84,10 @@ def command(
         )
     if report_file is not None and report_file.resolve().is_relative_to(src):
         raise CouldNotRun(f"--report {report_file} is inside SRC {src}; SRC is never written to")
-    plan = plan_import(src, config, repo=repo)
+    try:
+        plan = plan_import(src, config, repo=repo)
+    except OSError as exc:
+        raise CouldNotRun(f"cannot read {exc.filename or src}: {exc.strerror or exc}") from exc
     if not plan.analyses and not plan.errors:
         raise CouldNotRun(f"no <number>-<slug>/ folder with an analysis.md under {src}")
     existing = destinations(plan, config)
@@ -96,10 +99,14 @@ def command(
             write_plan(plan, config)
         except OSError as exc:
             raise CouldNotRun(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
-    findings = check_plan(plan, config, written=not dry_run)
+    try:
+        findings = check_plan(plan, config, written=not dry_run)
+    except OSError as exc:
+        done = "nothing was written" if dry_run else "the analyses were written"
+        raise CouldNotRun(f"cannot check the result ({done}): {exc.strerror or exc}") from exc
     report = ReportInput(
         plan,
-        findings,
+        sorted(findings, key=sort_key),
         upstream=config.upstream,
         analyses_dir=config.rel(config.analyses_dir),
         dry_run=dry_run,

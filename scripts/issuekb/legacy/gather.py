@@ -38,8 +38,11 @@ __all__ = ["LIST_FIELDS", "Gathered", "gather"]
 #: Fields whose field lines in one file are merged into one candidate (union, in order).
 LIST_FIELDS = frozenset({"related", "commits", "prs", "tags", "affected"})
 _TITLE_KEYS = frozenset({"issue", "original issue", "github issue"})
-_NOTE_ALWAYS = frozenset({"title", "issue", "status", "duplicate_of", "commits", "prs", "upstream_pr"})
-_NOTE_ALWAYS |= frozenset({"reporter", "reported", "analyzed", "resolved_on", "priority"})
+#: Targets whose unreadable value is a note wherever it is; `resolution` and `fix` lines are often prose.
+_NOTE_ALWAYS = frozenset(
+    {"title", "issue", "status", "duplicate_of", "commits", "prs", "upstream_pr"}
+    | {"reporter", "reported", "analyzed", "resolved_on", "priority"}
+)
 
 
 @dataclass(slots=True)

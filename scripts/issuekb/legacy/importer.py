@@ -185,7 +185,10 @@ def _same_issue(config: Config, folder: str, ref: IssueRef) -> bool:
     path = config.analyses_dir / folder / "analysis.md"
     doc, _ = load_document(path, config.rel(path))
     meta = doc.meta or {}
-    return meta.get("issue") == ref.number and str(meta.get("repo") or config.upstream).lower() == ref.repo.lower()
+    return (
+        meta.get("issue") == ref.number
+        and str(meta.get("repo") or config.upstream).lower() == ref.repo.lower()
+    )
 
 
 def destinations(plan: ImportPlan, config: Config) -> list[str]:

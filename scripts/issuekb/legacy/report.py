@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from issuekb.diagnostics import Diagnostic, Severity, sort_key
+from issuekb.diagnostics import Diagnostic, Severity
 from issuekb.legacy.emit import KEY_ORDER, front_matter_items
 from issuekb.legacy.importer import ImportPlan, PlannedAnalysis
 from issuekb.legacy.resolve import show
@@ -18,17 +19,15 @@ from issuekb.legacy.resolve import show
 __all__ = ["ReportInput", "render_json", "render_markdown"]
 
 
+@dataclass(frozen=True, slots=True)
 class ReportInput:
-    """What the report shows: the plan, the check findings, and how the run went."""
+    """What the report shows: the plan, the check findings (sorted by location), how the run went."""
 
-    def __init__(
-        self, plan: ImportPlan, findings: list[Diagnostic], *, upstream: str, analyses_dir: str, dry_run: bool
-    ) -> None:
-        self.plan = plan
-        self.findings = sorted(findings, key=sort_key)
-        self.upstream = upstream
-        self.analyses_dir = analyses_dir
-        self.dry_run = dry_run
+    plan: ImportPlan
+    findings: list[Diagnostic]
+    upstream: str
+    analyses_dir: str
+    dry_run: bool
 
     def dest(self, planned: PlannedAnalysis) -> str:
         return f"{self.analyses_dir}/{planned.dest}/"
@@ -97,7 +96,7 @@ def render_markdown(r: ReportInput) -> str:
         row = [
             r.issue(p),
             f"{_code(d.folder.rel + '/')} → {target}",
-            _cell(d.found(r.upstream)).replace("<br>", ", "),
+            ", ".join(d.found(r.upstream)) or "—",
             _cell(inferred),
             _cell(_conflict_parts(r, p)),
             _cell(skipped),

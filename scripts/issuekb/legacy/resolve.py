@@ -59,12 +59,6 @@ class Conflict:
     chosen: Candidate
     other: Candidate
 
-    def describe(self, repo: str | None = None) -> str:
-        return (
-            f"{self.field}: kept {show(self.chosen.value, repo)} ({self.chosen.source}) over "
-            f"{show(self.other.value, repo)} ({self.other.source})"
-        )
-
 
 def _norm_text(value: str) -> str:
     return re.sub(r"[\s\"'`*“”‘’.]+", " ", value).strip().casefold()
