@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from issuekb.diagnostics import Diagnostic
 from issuekb.gitrepo import GitError, check_commits
 from issuekb.refs import IssueRef
-from issuekb.schema import PLACEHOLDER_RE, TEMPLATE_MARKER
+from issuekb.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
 
 if TYPE_CHECKING:
     from issuekb.kb import KnowledgeBase
@@ -126,6 +126,8 @@ def _sections(body: str, body_line: int) -> Iterator[tuple[int, str, str]]:
 
 def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
     """Placeholders (errors) and template guidance (one warning per section) left in a page's body."""
+    if TEMPLATE_MARKER not in body and not any(p in body for p in PLACEHOLDERS):
+        return  # the common case, decided without walking the lines
     warned: set[str] = set()
     for line, heading, text in _sections(body, body_line):
         for match in PLACEHOLDER_RE.finditer(text):
