@@ -18,6 +18,7 @@ COMMANDS = {
     "new": "new",
     "schema": "schema",
     "status": "status",
+    "sync": "sync",
     "tracking": "tracking",
 }
 

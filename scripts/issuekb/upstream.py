@@ -9,9 +9,10 @@ newline. A sync that changes nothing changes no bytes; one changed issue is a on
       "repos": {
         "owner/name": {
           "source": "https://api.github.com" | "recorded:<file name>",
-          "synced_at": "2025-11-30T00:00:00Z",   # when this repository's state last changed by a sync
-          "watermark": "2025-11-30T00:00:00Z",   # newest updated_at seen: the next `since`
-          "etag": "W/\\"...\\"",                  # ETag of the last `since` listing
+          "synced_at": "2025-11-30T00:00:00Z",   # server time of the last sync that changed this entry
+          "watermark": "2025-11-30T00:00:00Z",   # the next listing's `since`: everything updated
+                                                 # before it is already merged here
+          "etag": "W/\\"...\\"",                  # ETag of the listing at `since` = watermark
           "issues": {"1143": IssueState, ...},
           "pulls": {"1170": PullState, ...}
         }
@@ -86,6 +87,8 @@ class PullState:
     updated_at: str | None = None
     merged_at: str | None = None
     etag: str | None = None
+    #: True when GitHub answered 404 or 410
+    deleted: bool = False
 
 
 @dataclass(slots=True)

@@ -1,0 +1,235 @@
+"""`issuekb sync`: pull the upstream state of every tracked issue from GitHub into the state file."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from issuekb.commands._common import CouldNotRun, config_option, get_config
+from issuekb.config import REPO_RE
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.github import RequestStats
+    from issuekb.sync import Options, Outcome, RepoReport, Tracked
+
+__all__ = ["command"]
+
+#: changes listed one per line before the summary cuts the list short (--dry-run lists every one)
+SHOWN_CHANGES = 100
+
+
+class _Bar:
+    """One click progress bar per repository, on stderr (used only when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.repo = ""
+        self._stack = contextlib.ExitStack()
+        self._update: Callable[[int], None] | None = None
+
+    def __call__(self, repo: str, done: int, total: int) -> None:
+        if repo != self.repo:
+            self.close()
+            self.repo = repo
+            bar = self._stack.enter_context(
+                click.progressbar(length=total, label=f"{repo}: checking", file=sys.stderr)
+            )
+            self._update = bar.update
+        if self._update is not None:
+            self._update(1)
+
+    def close(self) -> None:
+        self._stack.close()
+        self._update = None
+
+
+def _rate(stats: RequestStats) -> str:
+    if stats.remaining is None:
+        return "rate limit: not reported"
+    text = f"rate limit: {stats.remaining}" + (f" of {stats.limit}" if stats.limit else "") + " left"
+    if stats.reset is not None:
+        text += f", resets {dt.datetime.fromtimestamp(stats.reset, dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+    return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _repo_line(report: RepoReport, recorded: str | None) -> str:
+    tracked = (
+        f"{_plural(len(report.tracked.issues), 'issue')} and "
+        f"{_plural(len(report.tracked.pulls), 'pull request')} tracked"
+    )
+    if recorded is not None:
+        line = (
+            f"{report.repo}: {_plural(report.listed, 'issue')} in {recorded} ({tracked}); "
+            f"{report.ignored} not tracked, {report.missing} tracked but not in the file"
+        )
+        return line + (f", {report.older} older than the stored state (kept)" if report.older else "")
+    if report.not_modified:
+        listing = "not modified (304)"
+    else:
+        listing = f"{_plural(report.listed, 'item')} in {_plural(report.listings, 'request')}"
+    return f"{report.repo}: {tracked}; {report.checked} checked one by one; listing: {listing}"
+
+
+def _report(outcome: Outcome, dry_run: bool, recorded: str | None) -> None:
+    """Per repository one line (not after a stop), then the changes."""
+    if outcome.stopped is None:
+        for report in outcome.repos:
+            click.echo(_repo_line(report, recorded))
+            if report.problem:
+                click.echo(f"  problem: {report.problem}")
+    limit = len(outcome.changes) if dry_run else SHOWN_CHANGES
+    for change in outcome.changes[:limit]:
+        click.echo(f"  {change.describe()}")
+    if len(outcome.changes) > limit:
+        click.echo(f"  ... and {len(outcome.changes) - limit} more (--dry-run lists them all)")
+
+
+@click.command("sync")
+@config_option
+@click.option("--repo", "repo", metavar="OWNER/NAME", help="Sync only this upstream repository.")
+@click.option(
+    "--full", is_flag=True, help="Check every tracked issue one by one (finds transfers and deletions)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Read a recorded listing (a JSON array of GitHub issue objects) instead of calling GitHub.",
+)
+@click.option(
+    "--timeout", type=click.IntRange(1, 600), default=30, show_default=True, help="Seconds per request."
+)
+@click.option("--retry-delay", type=click.FloatRange(0, 60), default=1.0, hidden=True)
+def command(
+    root: Path | None,
+    repo: str | None,
+    full: bool,
+    dry_run: bool,
+    from_file: Path | None,
+    timeout: int,
+    retry_delay: float,
+) -> None:
+    """Refresh the upstream state of every issue the analyses name into the state file.
+
+    Tracked are each analysis's issue, its duplicate_of and related issues, and its upstream_pr. The
+    token comes from GH_TOKEN, GITHUB_TOKEN or `gh auth token`; GITHUB_API_URL names the API. Prints the
+    changes, the request count and the remaining rate limit. Exit codes: 0 done, 1 a repository could
+    not be synced (the others were), 2 the sync could not run or stopped early (what was fetched before
+    the stop is kept).
+    """
+    from issuekb.diagnostics import Severity, format_diagnostics
+    from issuekb.kb import load_kb
+    from issuekb.sync import Options, StateUnreadableError, tracked_refs
+    from issuekb.syncstate import SyncLockedError
+
+    config = get_config(root)
+    kb, diags = load_kb(config, git=False)
+    broken = any(d.severity is Severity.ERROR for d in diags)
+    if broken:
+        click.echo(
+            "note: some analyses have errors (see `issuekb check`); no record is dropped this time", err=True
+        )
+    tracked = tracked_refs(kb.analyses, config.upstream)
+    only: frozenset[str] | None = None
+    if repo is not None:
+        if not REPO_RE.match(repo):
+            raise click.BadParameter(f"{repo!r} is not owner/name", param_hint="--repo")
+        if repo.lower() not in {name.lower() for name in tracked}:
+            names = ", ".join(tracked) or "none"
+            raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
+        only = frozenset({repo.lower()})
+    if not tracked:
+        click.echo("No analysis names an upstream issue: nothing to sync.")
+        return
+    options = Options(full=full, dry_run=dry_run, only=only, prune=not broken)
+    state_rel = config.rel(config.state_file)
+    try:
+        if from_file is not None:
+            outcome, stats = _recorded(config, from_file, repo or config.upstream, tracked, options)
+        else:
+            outcome, stats = _live(config, tracked, options, timeout, retry_delay)
+    except SyncLockedError as exc:
+        raise CouldNotRun(str(exc)) from None
+    except StateUnreadableError as exc:
+        click.echo(format_diagnostics(exc.diagnostics), nl=False, err=True)
+        raise CouldNotRun(f"{state_rel} cannot be read; fix it or delete it, then sync again") from None
+
+    _report(outcome, dry_run, from_file.name if from_file is not None else None)
+    if outcome.stopped is not None:
+        if outcome.wrote:
+            click.echo(
+                f"wrote {state_rel}: {_plural(len(outcome.changes), 'change')} fetched before the stop"
+            )
+        raise CouldNotRun(str(outcome.stopped))
+    summary = _plural(len(outcome.changes), "change")
+    if stats is not None:
+        summary += (
+            f"; {_plural(stats.requests, 'request')}, {stats.not_modified} answered 304 Not Modified; "
+            + _rate(stats)
+        )
+    click.echo(summary)
+    if dry_run:
+        click.echo(
+            f"dry run: {state_rel} would {'change' if outcome.changed else 'stay as it is'}; nothing written"
+        )
+    else:
+        click.echo(f"wrote {state_rel}" if outcome.wrote else f"{state_rel} unchanged")
+    if any(r.problem for r in outcome.repos):
+        raise SystemExit(1)
+
+
+def _recorded(
+    config: Config, path: Path, default_repo: str, tracked: dict[str, Tracked], options: Options
+) -> tuple[Outcome, None]:
+    """Merge a recorded listing: no network, no token; the sync time comes from the data."""
+    from issuekb.diagnostics import format_diagnostics
+    from issuekb.recorded import read_recorded
+    from issuekb.sync import run_sync
+
+    rel = config.rel(path)
+    items, diags = read_recorded(path, rel, default_repo)
+    if diags:
+        click.echo(format_diagnostics(diags), nl=False, err=True)
+        raise CouldNotRun(f"{rel} is not a usable recorded listing; nothing was written")
+    return run_sync(config, tracked, options, recorded=(items, path.name)), None
+
+
+def _live(
+    config: Config, tracked: dict[str, Tracked], options: Options, timeout: int, retry_delay: float
+) -> tuple[Outcome, RequestStats]:
+    """Ask GitHub (GITHUB_API_URL) with the first token found; say once when there is none."""
+    from issuekb.github import GitHubClient, api_url, find_token, quiet_library_logs
+    from issuekb.sync import run_sync
+
+    quiet_library_logs()
+    env = dict(os.environ)
+    base = api_url(env)
+    token = find_token(env, shutil.which("gh", path=env.get("PATH")), base)
+    if token is None:
+        click.echo(
+            "note: no GitHub token (GH_TOKEN, GITHUB_TOKEN or `gh auth login`); "
+            "anonymous access allows 60 requests an hour",
+            err=True,
+        )
+    bar = _Bar() if sys.stderr.isatty() else None
+    try:
+        with GitHubClient(base, token, timeout=timeout, retry_delay=retry_delay) as client:
+            outcome = run_sync(config, tracked, options, client=client, progress=bar)
+            return outcome, client.stats
+    finally:
+        if bar is not None:
+            bar.close()
