@@ -170,6 +170,16 @@ def test_core_tags_and_exclamation_marks_in_text_are_fine() -> None:
     assert doc.meta == {"issue": 5, "title": "1984", "reporter": "x !y", "affected": ["Wow ! yes"]}
 
 
+def test_tags_are_found_where_pyyamls_scanner_gives_up() -> None:
+    """A DEL character is fine for YAML 1.2 (yaml_rs) but stops PyYAML's scanner: the text is read instead."""
+    doc, diags = parse("---\nissue: 1\ntitle: !x del\x7f\ntags: [a, !y b]\n---\n")
+    assert [(d.code, d.line, d.column) for d in diags] == [("fm-tag", 3, 8), ("fm-tag", 4, 11)]
+    assert doc.meta is None
+    doc, diags = parse("---\nissue: 1\ntitle: Wow ! what a bug\x7f\n---\n")
+    assert diags == []
+    assert doc.meta == {"issue": 1, "title": "Wow ! what a bug\x7f"}
+
+
 def test_a_billion_laughs_fails_at_once_with_a_clear_error() -> None:
     doc, diags = parse(BILLION_LAUGHS)
     diag = one(diags)

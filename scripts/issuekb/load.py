@@ -36,7 +36,8 @@ _ANY_KEY_RE = re.compile(
 )
 _ITEM_RE = re.compile(r"^(\s*)-(?:\s|$)")
 _QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-_TAG_RE = re.compile(r"(?:^|[\s\[{,])(![^\s,\[\]{}]*)")
+#: A tag where a node starts: at the line's start or after list dashes, after `key: `, after `[`, `{` or `,`.
+_TAG_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(![^\s,\[\]{}]*)")
 _ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
