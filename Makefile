@@ -28,6 +28,10 @@ check: $(STAMP) ## Validate every analysis and the knowledge base
 tracking: $(STAMP) ## Regenerate TRACKING.md from the analyses and the upstream state (untouched when current)
 	$(ISSUEKB) tracking
 
+.PHONY: sync
+sync: $(STAMP) ## Pull the upstream state from GitHub into upstream-state.json [ARGS="--full --dry-run --repo o/r --from F"]
+	$(ISSUEKB) sync $(ARGS)
+
 .PHONY: new new-needs-issue
 new: new-needs-issue $(STAMP) ## Start an analysis from the template: make new ISSUE=1234 [ARGS="--with summary"]
 	$(ISSUEKB) new '$(ISSUE)' $(ARGS)
