@@ -167,6 +167,8 @@ def command(
     except StateUnreadableError as exc:
         click.echo(format_diagnostics(exc.diagnostics), nl=False, err=True)
         raise CouldNotRun(f"{state_rel} cannot be read; fix it or delete it, then sync again") from None
+    except OSError as exc:  # the lock or the state file cannot be written
+        raise CouldNotRun(f"cannot write next to {state_rel}: {exc.strerror or exc}") from None
 
     _report(outcome, dry_run, from_file.name if from_file is not None else None)
     if outcome.stopped is not None:
