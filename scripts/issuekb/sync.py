@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic
+from issuekb.githubtypes import GitHubError, IssueFetch, PullFetch, RepoNotFoundError
 from issuekb.model import Analysis
 from issuekb.syncstate import (
     Change,
@@ -49,7 +50,7 @@ from issuekb.syncstate import (
 from issuekb.upstream import RepoState, UpstreamState, dump_state, load_state
 
 if TYPE_CHECKING:
-    from issuekb.github import GitHubClient, IssueFetch, PullFetch
+    from issuekb.github import GitHubClient
     from issuekb.recorded import RecordedItem
 
 __all__ = ["Options", "Outcome", "RepoReport", "StateUnreadableError", "Tracked", "run_sync", "tracked_refs"]
@@ -254,8 +255,6 @@ def _list_since(
 def _fetch_live(
     client: GitHubClient, tracked: dict[str, Tracked], options: Options, out: Outcome, tick: Progress
 ) -> None:
-    from issuekb.github import GitHubError, RepoNotFoundError
-
     for name in sorted(tracked, key=str.lower):
         had = next((k for k in out.state.repos if k.lower() == name.lower()), None)
         saved = copy.deepcopy(out.state.repos[had]) if had else None
