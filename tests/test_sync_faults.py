@@ -292,3 +292,13 @@ def test_repo_option_limits_the_sync(kb_root: Path, gh: FakeGitHub) -> None:
 
 def test_token_repr_hides_the_value() -> None:
     assert SECRET not in repr(Token(SECRET, "GH_TOKEN"))
+
+
+def test_a_bad_api_url_is_one_line(kb_root: Path) -> None:
+    track(kb_root, [1])
+    result = invoke(kb_root, "ftp://example.invalid", env=TOKEN)
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "Error: the GitHub API URL must be an http or https URL, got 'ftp://example.invalid'\n"
+    )

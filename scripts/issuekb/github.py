@@ -110,6 +110,9 @@ class GitHubClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._base = urllib.parse.urlparse(self.base_url)
+        if self._base.scheme not in ("http", "https") or not self._base.hostname:
+            raise GitHubError(f"the GitHub API URL must be an http or https URL, got {self.base_url!r}")
         self.token_origin = token.origin if token else None
         self.retries = retries
         self.retry_delay = retry_delay
@@ -128,7 +131,6 @@ class GitHubClient:
             seconds_between_writes=None,
             lazy=True,
         )
-        self._base = urllib.parse.urlparse(self.base_url)
 
     def __enter__(self) -> GitHubClient:
         return self

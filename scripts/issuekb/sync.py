@@ -95,7 +95,8 @@ class RepoReport:
     ignored: int = 0
     missing: int = 0
     older: int = 0
-    problem: str = ""
+    problem: str = ""  # the repository could not be synced
+    note: str = ""  # synced, with a remark
 
 
 @dataclass(slots=True)
@@ -249,7 +250,7 @@ def _list_since(
         if stable:
             return
         since, etag = newest, None
-    report.problem = "the listing kept changing while it was read; the next sync lists again"
+    report.note = "the listing kept changing while it was read; the next sync lists again"
 
 
 def _fetch_live(

@@ -89,6 +89,8 @@ def _report(outcome: Outcome, dry_run: bool, recorded: str | None) -> None:
             click.echo(_repo_line(report, recorded))
             if report.problem:
                 click.echo(f"  problem: {report.problem}")
+            if report.note:
+                click.echo(f"  note: {report.note}")
     limit = len(outcome.changes) if dry_run else SHOWN_CHANGES
     for change in outcome.changes[:limit]:
         click.echo(f"  {change.describe()}")
@@ -214,7 +216,7 @@ def _live(
     config: Config, tracked: dict[str, Tracked], options: Options, timeout: int, retry_delay: float
 ) -> tuple[Outcome, RequestStats]:
     """Ask GitHub (GITHUB_API_URL) with the first token found; say once when there is none."""
-    from issuekb.github import GitHubClient, api_url, find_token, quiet_library_logs
+    from issuekb.github import GitHubClient, GitHubError, api_url, find_token, quiet_library_logs
     from issuekb.sync import run_sync
 
     quiet_library_logs()
@@ -232,6 +234,8 @@ def _live(
         with GitHubClient(base, token, timeout=timeout, retry_delay=retry_delay) as client:
             outcome = run_sync(config, tracked, options, client=client, progress=bar)
             return outcome, client.stats
+    except GitHubError as exc:  # raised by the client's construction (a bad GITHUB_API_URL)
+        raise CouldNotRun(str(exc)) from None
     finally:
         if bar is not None:
             bar.close()
