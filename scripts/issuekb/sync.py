@@ -374,7 +374,7 @@ def run_sync(
         elif client is not None:
             _fetch_live(client, scope, options, out, progress or (lambda _repo, _done, _total: None))
         if options.prune:
-            _prune(before, scope if options.only is not None else tracked, options, out)
+            _prune(before, scope, options, out)
         stamp_synced_at(before, out.state, out.observed)
         out.changed = dump_state(out.state) != dump_state(before)
         if out.changed and not options.dry_run:
