@@ -302,3 +302,13 @@ def test_a_bad_api_url_is_one_line(kb_root: Path) -> None:
         result.stderr
         == "Error: the GitHub API URL must be an http or https URL, got 'ftp://example.invalid'\n"
     )
+
+
+def test_no_network_leaves_an_existing_file_as_it_was(kb_root: Path, synced: bytes) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = invoke(kb_root, f"http://127.0.0.1:{port}", env=TOKEN)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert state_bytes(kb_root) == synced  # not even `source` moved to the unreachable URL

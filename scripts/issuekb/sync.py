@@ -155,6 +155,11 @@ def _shift(moment: str | None, delta: dt.timedelta) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _fingerprint(repo: RepoState) -> str:
+    """The entry's bytes apart from where and when it was synced."""
+    return dump_state(UpstreamState({repo.repo: dataclasses.replace(repo, source="", synced_at=None)}))
+
+
 # -- live ----------------------------------------------------------------------------------------------
 def _apply_issue(repo: RepoState, number: int, fetch: IssueFetch) -> Change | None:
     if fetch.kind == "not_modified":
@@ -263,6 +268,7 @@ def _fetch_live(
         report = RepoReport(name, tracked[name])
         out.repos.append(report)
         first_change = len(out.changes)
+        unchanged = _fingerprint(repo)
         try:
             start = _check_each(
                 client, repo, tracked[name], options.full or repo.watermark is None, report, out, tick
@@ -281,7 +287,8 @@ def _fetch_live(
             out.stopped = exc
         finally:
             out.observed[name] = client.last_date
-        repo.source = client.base_url
+        if _fingerprint(repo) != unchanged:  # the entry now holds what this API said
+            repo.source = client.base_url
         if out.stopped is not None:
             return
 
