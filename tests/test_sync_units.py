@@ -105,6 +105,26 @@ def test_merge_keeps_duplicate_of_and_reports_only_content_changes() -> None:
     assert repo.issues[1].duplicate_of == "o/r#2"
 
 
+def test_merge_records_a_rename_and_keeps_it() -> None:
+    repo = RepoState("o/r")
+    repo.issues[1] = IssueState(1, "Old title", updated_at="2025-01-01T00:00:00Z")
+    change = merge_issue(repo, IssueState(1, "New title", updated_at="2025-02-01T00:00:00Z"))
+    assert change is not None
+    assert "title," in change.describe()
+    record = repo.issues[1]
+    assert (record.previous_title, record.title_changed_at) == ("Old title", "2025-02-01T00:00:00Z")
+    # A later change that keeps the title keeps the recorded rename.
+    merge_issue(repo, IssueState(1, "New title", comments=3, updated_at="2025-03-01T00:00:00Z"))
+    assert (repo.issues[1].previous_title, repo.issues[1].title_changed_at) == (
+        "Old title",
+        "2025-02-01T00:00:00Z",
+    )
+    # An unchanged record is no change at all.
+    assert (
+        merge_issue(repo, IssueState(1, "New title", comments=3, updated_at="2025-03-01T00:00:00Z")) is None
+    )
+
+
 def test_prune_drops_untracked_records() -> None:
     repo = RepoState("o/r", issues={1: IssueState(1), 2: IssueState(2)})
     changes = prune(repo, frozenset({1}), frozenset())

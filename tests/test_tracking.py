@@ -194,6 +194,8 @@ def test_hostile_upstream_text_renders_as_text(
         "<b>x</b>",
         labels=["<img src=y onerror=alert(4)>", "a|b"],
         updated_at="2025-02-01`<i>",
+        previous_title="Ours | has a pipe",
+        title_changed_at="2025-02-01T00:00:00Z",
     )
     text = render(kb_config, synced([issue]))
     parsed = _html_of(text, renderer)

@@ -137,12 +137,25 @@ def test_stale_when_upstream_moved_after_the_analysis(add_analysis: AddAnalysis,
     assert found == [Stale(IssueRef(REPO, 1), dt.date(2025, 10, 1), "2025-10-02T00:00:00Z")]
 
 
-def test_title_changed_ignores_whitespace(add_analysis: AddAnalysis, kb_config: Config) -> None:
+def test_title_changed_only_for_renames_upstream(add_analysis: AddAnalysis, kb_config: Config) -> None:
+    """Our own titles are fine; a rename upstream after the analysis (or one we still lag) is flagged."""
     add_analysis("0001-a", fm(1, "Same  title", "investigating"))
     add_analysis("0002-b", fm(2, "Ours", "investigating"))
-    add_analysis("0003-c", fm(3, "Ours too", "investigating"))
-    found = items(kb_config, IssueState(1, "Same title\n"), IssueState(2, "Theirs"), IssueState(3, ""))
-    assert found == [TitleChanged(IssueRef(REPO, 2), "Ours", "Theirs")]
+    add_analysis("0003-c", fm(3, "Ours too", "investigating", "analyzed: 2025-10-01"))
+    add_analysis("0004-d", fm(4, "Old name", "investigating", "analyzed: 2025-10-01"))
+    add_analysis("0005-e", fm(5, "Ours", "investigating", "analyzed: 2025-10-01"))
+    found = items(
+        kb_config,
+        IssueState(1, "Same title\n", previous_title="Older", title_changed_at="2025-12-01T00:00:00Z"),
+        IssueState(2, "Theirs"),  # differs, but was never renamed: our own title
+        IssueState(3, "New", previous_title="Old", title_changed_at="2025-09-01T00:00:00Z"),  # before us
+        IssueState(4, "New name", previous_title="Old name", title_changed_at="2025-09-01T00:00:00Z"),
+        IssueState(5, "Renamed", previous_title="Was", title_changed_at="2025-11-01T00:00:00Z"),
+    )
+    assert found == [
+        TitleChanged(IssueRef(REPO, 4), "Old name", "New name", "Old name"),
+        TitleChanged(IssueRef(REPO, 5), "Ours", "Renamed", "Was"),
+    ]
 
 
 def test_unsynced_issues_give_nothing_and_order_is_by_kind(
@@ -153,7 +166,15 @@ def test_unsynced_issues_give_nothing_and_order_is_by_kind(
     add_analysis("0003-c", fm(3, "C", "investigating"))
     found = items(
         kb_config,
-        IssueState(1, "A renamed", "closed", "completed", updated_at="2025-11-01T00:00:00Z"),
+        IssueState(
+            1,
+            "A renamed",
+            "closed",
+            "completed",
+            updated_at="2025-11-01T00:00:00Z",
+            previous_title="A",
+            title_changed_at="2025-11-01T00:00:00Z",
+        ),
         IssueState(2, "B"),
     )
     assert [(i.kind, i.ref.number) for i in found] == [

@@ -49,7 +49,7 @@ def test_full_case_covers_every_section_and_attention_kind() -> None:
         "### Closed upstream, still being worked on here",
         "### Closed upstream as a duplicate of an issue the analysis does not name",
         "### Upstream activity after the analysis (stale)",
-        "### Title differs upstream",
+        "### Renamed upstream",
         "## Issues of acme/widget",
         "## Issues of acme/gadget",
         "## Duplicate clusters",

@@ -93,12 +93,13 @@ class Stale:
 
 @dataclass(frozen=True, slots=True)
 class TitleChanged:
-    """The upstream title differs from the analysis's title."""
+    """Upstream renamed the issue after the analysis was written (or the analysis keeps the old title)."""
 
     kind: ClassVar[Kind] = Kind.TITLE_CHANGED
     ref: IssueRef
     ours: str
     upstream: str
+    previous: str
 
 
 AttentionItem = ReadyUpstream | ClosedUpstream | UpstreamDuplicate | Stale | TitleChanged
@@ -168,11 +169,23 @@ def _stale(analysis: Analysis, issue: IssueState) -> Stale | None:
 
 
 def _title(analysis: Analysis, issue: IssueState) -> TitleChanged | None:
+    """A rename sync saw upstream, unless the analysis already carries the new title.
+
+    An analysis may have a title of its own: only a rename after the analysis date (or one that left the
+    analysis with the old upstream title) needs attention.
+    """
+    if issue.previous_title is None:
+        return None
     upstream = _SPACE_RE.sub(" ", issue.title).strip()
     ours = _SPACE_RE.sub(" ", analysis.title).strip()
     if not upstream or upstream == ours:
         return None
-    return TitleChanged(analysis.ref, analysis.title, issue.title)
+    previous = _SPACE_RE.sub(" ", issue.previous_title).strip()
+    changed = _day(issue.title_changed_at)
+    dates = [d for d in (analysis.analyzed, analysis.resolved_on) if d is not None]
+    if ours != previous and changed is not None and dates and changed <= max(dates):
+        return None
+    return TitleChanged(analysis.ref, analysis.title, issue.title, issue.previous_title)
 
 
 def needs_attention(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) -> list[AttentionItem]:

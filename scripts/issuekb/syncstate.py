@@ -77,11 +77,17 @@ def _summary(record: IssueState | PullState) -> str:
 
 
 def merge_issue(repo: RepoState, new: IssueState, *, moved_to: str | None = None) -> Change | None:
-    """Store `new` for its number; a Change unless only the ETag differs. `duplicate_of` is kept."""
+    """Store `new` for its number; a Change unless only the ETag differs.
+
+    `duplicate_of` and the title history are kept; a new title records the old one as `previous_title`.
+    """
     old = repo.issues.get(new.number)
     new.transferred_to = moved_to
     if old is not None:
         new.duplicate_of = old.duplicate_of
+        new.previous_title, new.title_changed_at = old.previous_title, old.title_changed_at
+        if old.title and new.title and old.title != new.title:
+            new.previous_title, new.title_changed_at = old.title, new.updated_at
         if _content(old) == _content(new):
             old.etag = new.etag or old.etag
             return None

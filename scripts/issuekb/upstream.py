@@ -70,6 +70,9 @@ class IssueState:
     deleted: bool = False
     #: the upstream issue this one was closed as a duplicate of, when known ("owner/name#N")
     duplicate_of: str | None = None
+    #: the title before the last rename sync saw, and when (the issue's updated_at) it saw it
+    previous_title: str | None = None
+    title_changed_at: str | None = None
 
     @property
     def is_open(self) -> bool:

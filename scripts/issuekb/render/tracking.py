@@ -43,7 +43,7 @@ _HEADINGS = {
     Kind.CLOSED_UPSTREAM: "Closed upstream, still being worked on here",
     Kind.UPSTREAM_DUPLICATE: "Closed upstream as a duplicate of an issue the analysis does not name",
     Kind.STALE: "Upstream activity after the analysis (stale)",
-    Kind.TITLE_CHANGED: "Title differs upstream",
+    Kind.TITLE_CHANGED: "Renamed upstream",
 }
 
 
@@ -151,7 +151,7 @@ def _describe(ctx: Context, item: AttentionItem) -> str:
     if isinstance(item, Stale):
         return f"analysis of {item.analysis_date.isoformat()}; upstream updated {timestamp(item.updated_at)}"
     assert isinstance(item, TitleChanged)
-    return f"upstream title is now “{md_inline(item.upstream)}”"
+    return f"renamed upstream from “{md_inline(item.previous)}” to “{md_inline(item.upstream)}”"
 
 
 def _attention(ctx: Context) -> list[str]:
