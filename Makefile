@@ -42,10 +42,14 @@ new-needs-issue:
 	  exit 2; \
 	fi
 
+# The site is dated by the last commit, not by the clock (MkDocs writes the date into sitemap.xml), so
+# the same commit builds the same bytes. Outside a git checkout MkDocs falls back to the build time.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+
 .PHONY: site
 site: $(STAMP) ## Build the site into site/ (TRACKING.md first); fails naming the file when an analysis has an error
 	$(ISSUEKB) tracking
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 .PHONY: serve
 serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/; rebuilds when docs/, analyses/ or the state file change

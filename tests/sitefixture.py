@@ -18,7 +18,11 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["HOSTILE_TITLE", "build_site", "make_site_kb", "write_mkdocs_yml"]
+__all__ = ["HOSTILE_TITLE", "SITE_URL", "build_site", "make_site_kb", "write_mkdocs_yml"]
+
+SITE_URL = "https://kb.example.invalid/widget/"
+#: A fixed build time (2025-11-30T00:00:00Z): MkDocs dates the sitemap with it instead of the clock.
+SOURCE_DATE_EPOCH = "1764460800"
 
 #: An upstream title that would run script if it were ever inserted as HTML.
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"> crash & <b>burn</b>'
@@ -144,12 +148,12 @@ DOCS = {
 }
 
 
-def write_mkdocs_yml(root: Path) -> Path:
-    """The repository's mkdocs.yml with the fixture's nav, docs and issuekb options."""
+def write_mkdocs_yml(root: Path, site_url: str = SITE_URL) -> Path:
+    """The repository's mkdocs.yml with the fixture's site address, nav, docs and issuekb options."""
     config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(
         site_name="Widget knowledge base",
-        site_url="https://kb.example.invalid/widget/",
+        site_url=site_url,
         repo_url="https://github.com/acme-fork/widget",
         repo_name="acme-fork/widget",
         edit_uri="edit/main/docs/",
@@ -173,7 +177,7 @@ def write_mkdocs_yml(root: Path) -> Path:
     return path
 
 
-def make_site_kb(root: Path) -> Path:
+def make_site_kb(root: Path, site_url: str = SITE_URL) -> Path:
     """Write the fixture knowledge base (analyses, companions, state, docs, mkdocs.yml) into `root`."""
     for folder, text in ANALYSES.items():
         path = root / "analyses" / folder / "analysis.md"
@@ -186,13 +190,13 @@ def make_site_kb(root: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (root / "upstream-state.json").write_text(json.dumps(STATE, indent=2), encoding="utf-8")
-    write_mkdocs_yml(root)
+    write_mkdocs_yml(root, site_url)
     return root
 
 
 def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` in `root` (site into root/site); returns the finished process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
         cwd=root,

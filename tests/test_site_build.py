@@ -70,7 +70,7 @@ def test_analysis_page_has_the_metadata_panel(site: Path) -> None:
     assert 'class="issuekb-badge issuekb-status-resolved">resolved<' in panel
     assert "· fixed" in panel
     assert 'class="issuekb-badge issuekb-upstream-closed">closed upstream (completed)<' in panel
-    assert "last synced 2025-11-30" in panel
+    assert "· as of 2025-11-30" in panel
     assert 'href="https://github.com/acme/widget/issues/42"' in panel
     assert 'href="https://github.com/acme-fork/widget/commit/4f1c2ab"' in panel
     assert 'href="https://github.com/acme-fork/widget/pull/3"' in panel
@@ -185,7 +185,7 @@ def test_home_shows_the_summary(site: Path) -> None:
         r'<span class="issuekb-count">2</span> <a href="status/resolved/">resolved \(50%\)</a>', home
     )
     assert re.search(r'<span class="issuekb-count">1</span> <a href="duplicates/">duplicates</a>', home)
-    assert "Upstream state as of the last sync (2025-11-30)" in home
+    assert "Upstream state as of 2025-11-30 (the last sync that changed it)." in home
     assert home.count("<svg") >= 2
 
 
@@ -315,3 +315,19 @@ def test_the_repository_site_builds_without_a_warning(tmp_path: Path) -> None:
     proc = build_site(REPO_ROOT, "--site-dir", str(tmp_path / "site"))
     assert proc.returncode == 0, proc.stderr
     assert broken_links(tmp_path / "site", base_path="/tuya-convert/") == []
+
+
+def test_the_whole_site_is_the_same_bytes_when_built_again(
+    built: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    root, _ = built
+    proc = build_site(root, "--site-dir", str(tmp_path / "again"))
+    assert proc.returncode == 0, proc.stderr
+    first = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(tmp_path / "again"): p.read_bytes()
+        for p in (tmp_path / "again").rglob("*")
+        if p.is_file()
+    }
+    assert sorted(first) == sorted(second)
+    assert [name for name in sorted(first) if first[name] != second[name]] == []

@@ -48,6 +48,13 @@ class Site:
     summary: str = ""
 
 
+def _xlink(svg: str) -> str:
+    """SVG links as `xlink:href`: Material's instant navigation assigns `el.href = el.href` on every
+    element with an `href` attribute, which throws on an SVG `<a>` (its `href` is read-only) and stops
+    the page's setup. Browsers follow `xlink:href` all the same, and Material leaves it alone."""
+    return svg.replace("<a href=", "<a xlink:href=")
+
+
 def _diagram(kb: KnowledgeBase, use_directory_urls: bool) -> Callable[[Analysis, Neighbourhood], str]:
     def draw(analysis: Analysis, hood: Neighbourhood) -> str:
         here = paths.analysis_uri(analysis)
@@ -61,7 +68,8 @@ def _diagram(kb: KnowledgeBase, use_directory_urls: bool) -> Callable[[Analysis,
             short = ref.short(kb.config.upstream)
             return f"{short} {target.title}" if target is not None else short
 
-        return neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for)
+        svg = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for)
+        return _xlink(svg)
 
     return draw
 

@@ -73,7 +73,7 @@ def _upstream_row(page: _Page) -> str:
     analysis = page.analysis
     cell = f"{upstream_badge(analysis, page.state)} [{md_cell(str(analysis.ref))}]({analysis.ref.url()})"
     synced = synced_on(page.state, analysis.repo)
-    return cell + (f" · last synced {synced}" if synced else "")
+    return cell + (f" · as of {synced}" if synced else "")
 
 
 def _fix_rows(page: _Page) -> list[tuple[str, str]]:

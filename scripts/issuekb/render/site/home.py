@@ -51,7 +51,7 @@ def render_summary(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) ->
     cards.append(_card(len(attention), "need attention", BOARD_URI))
     synced = sorted({day for repo in kb.repos if (day := synced_on(state, repo))})
     where = (
-        f"Upstream state as of the last sync ({', '.join(synced)})."
+        f"Upstream state as of {', '.join(synced)} (the last sync that changed it)."
         if synced
         else "The upstream state has not been synced yet."
     )
