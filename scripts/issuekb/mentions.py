@@ -29,6 +29,8 @@ _MASK_RE = re.compile(
     r"|</?[A-Za-z][^>\n]*>"
 )
 _FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+#: Characters an `owner/name` before a `#` may hold (a superset of what `_MENTION_RE` accepts there).
+_REPO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/._")
 
 
 class Mention(NamedTuple):
@@ -57,7 +59,9 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
     fence: str | None = None
     previous_blank = True
     for offset, line in enumerate(text.split("\n")):
-        match = _FENCE_RE.match(line)
+        # A fence starts within the first four characters: skip the regex for every other line.
+        head = line[:4]
+        match = _FENCE_RE.match(line) if "`" in head or "~" in head else None
         if fence is not None:
             closing = match is not None and not line[match.end() :].strip()  # a closing fence has no info
             if (
@@ -80,18 +84,48 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
         yield offset, line, indented
 
 
+def _finditer(piece: str) -> Iterator[re.Match[str]]:
+    """`_MENTION_RE.finditer(piece)`, trying the pattern only next to a `#`.
+
+    Every mention holds exactly one `#`, preceded only by characters of an `owner/name` part, so the
+    leftmost match that uses a given `#` starts in the run of such characters just before it. Trying
+    those few positions in order finds the same matches as scanning every position of the piece.
+    """
+    end = 0
+    hash_at = piece.find("#")
+    while hash_at != -1:
+        start = hash_at
+        while start > end and piece[start - 1] in _REPO_CHARS:
+            start -= 1
+        for position in range(start, hash_at + 1):
+            match = _MENTION_RE.match(piece, position)
+            if match is not None:
+                yield match
+                end = match.end()
+                break
+        hash_at = piece.find("#", max(hash_at + 1, end))
+
+
+def _pieces(line: str) -> Iterator[tuple[int, str, bool]]:
+    """`_segments(line)`, without the masking regex when no masked region can start in the line."""
+    if "`" in line or "[" in line or "<" in line or "http" in line:
+        yield from _segments(line)
+    else:
+        yield 0, line, True
+
+
 def find_mentions(text: str, default_repo: str) -> list[Mention]:
     """Every mention outside code, in order."""
     found: list[Mention] = []
-    if _MENTION_RE.search(text) is None:  # fast path: most texts hold no candidate at all
+    if "#" not in text:  # fast path: most texts hold no candidate at all
         return found
     for offset, line, code in _lines(text):
-        if code or "#" not in line or _MENTION_RE.search(line) is None:
-            continue
-        for start, piece, scannable in _segments(line):
+        if code or "#" not in line or next(_finditer(line), None) is None:
+            continue  # (a line without a mention of its own is skipped whole, as before masking)
+        for start, piece, scannable in _pieces(line):
             if not scannable:
                 continue
-            for match in _MENTION_RE.finditer(piece):
+            for match in _finditer(piece):
                 ref = IssueRef(match.group("repo") or default_repo, int(match.group("num")))
                 found.append(Mention(offset, start + match.start() + 1, ref, match.group(0)))
     return found
@@ -99,24 +133,24 @@ def find_mentions(text: str, default_repo: str) -> list[Mention]:
 
 def replace_mentions(text: str, default_repo: str, replace: Callable[[IssueRef, str], str | None]) -> str:
     """Rewrite every mention with `replace(ref, original_text)`; None keeps the original text."""
-    if _MENTION_RE.search(text) is None:
+    if "#" not in text:
         return text
     out: list[str] = []
     for _offset, line, code in _lines(text):
-        if code or "#" not in line or _MENTION_RE.search(line) is None:
+        if code or "#" not in line or next(_finditer(line), None) is None:
             out.append(line)
             continue
         pieces: list[str] = []
-        for _start, piece, scannable in _segments(line):
+        for _start, piece, scannable in _pieces(line):
             if not scannable:
                 pieces.append(piece)
                 continue
-
-            def sub(match: re.Match[str]) -> str:
+            done = 0
+            for match in _finditer(piece):
                 ref = IssueRef(match.group("repo") or default_repo, int(match.group("num")))
                 result = replace(ref, match.group(0))
-                return match.group(0) if result is None else result
-
-            pieces.append(_MENTION_RE.sub(sub, piece))
+                pieces += [piece[done : match.start()], match.group(0) if result is None else result]
+                done = match.end()
+            pieces.append(piece[done:])
         out.append("".join(pieces))
     return "\n".join(out)

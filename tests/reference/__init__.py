@@ -1,0 +1,1 @@
+"""Straightforward earlier versions of code that was later made faster: oracles for differential tests."""

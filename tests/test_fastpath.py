@@ -1,0 +1,87 @@
+"""The fast paths give the same answers as the straightforward code they replaced (differential tests)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from issuekb.mentions import find_mentions, replace_mentions
+from issuekb.refs import IssueRef
+from reference import mentions_v1
+
+SETTINGS = settings(
+    max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+REPO = "acme/widget"
+#: Fragments that matter to the scanner: hashes, numbers, repo names, code, links, URLs, HTML, fences.
+FRAGMENTS = st.sampled_from(
+    [
+        "#",
+        "#1",
+        "#12",
+        "#0",
+        "#12345678",
+        "12",
+        "a",
+        "Z",
+        "_",
+        "-",
+        ".",
+        "/",
+        "acme/widget",
+        "o-1/r.x_",
+        "&",
+        "\\",
+        "[",
+        "]",
+        "(",
+        ")",
+        "`",
+        "``",
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "http://x.y/",
+        "https://a",
+        " ",
+        "    ",
+        "\t",
+        "\n",
+        "\n\n",
+        "```",
+        "~~~",
+        "```sh",
+        "é",
+        "\u00a0",
+    ]
+)
+TEXTS = st.lists(FRAGMENTS, max_size=40).map("".join)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_find_mentions_matches_the_reference_scanner(text: str) -> None:
+    assert find_mentions(text, REPO) == mentions_v1.find_mentions(text, REPO)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_find_mentions_matches_the_reference_on_any_text(text: str) -> None:
+    assert find_mentions(text, REPO) == mentions_v1.find_mentions(text, REPO)
+
+
+def test_mentions_next_to_each_other_and_after_repo_runs() -> None:
+    for text in ["#1#2", "a/b#1#2", "x a/b#1 c/d#2", "see a/b/c#3", "-#4", "a.b/c#5 #6]", "##7"]:
+        assert find_mentions(text, REPO) == mentions_v1.find_mentions(text, REPO), text
+
+
+def _link_odd_numbers(ref: IssueRef, text: str) -> str | None:
+    return f"[{text}](/{ref.repo}/{ref.number})" if ref.number % 2 else None
+
+
+@SETTINGS
+@given(TEXTS)
+def test_replace_mentions_matches_the_reference(text: str) -> None:
+    expected = mentions_v1.replace_mentions(text, REPO, _link_odd_numbers)
+    assert replace_mentions(text, REPO, _link_odd_numbers) == expected
