@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
+from urllib.parse import quote
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import write_file
+from issuekb.config import load_config
 from issuekb.mentions import find_mentions, replace_mentions
 from issuekb.refs import IssueRef
+from issuekb.render.links import RepoLinks
 from reference import mentions_v1
+
+if TYPE_CHECKING:
+    from issuekb.model import Analysis
 
 SETTINGS = settings(
     max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -85,3 +97,27 @@ def _link_odd_numbers(ref: IssueRef, text: str) -> str | None:
 def test_replace_mentions_matches_the_reference(text: str) -> None:
     expected = mentions_v1.replace_mentions(text, REPO, _link_odd_numbers)
     assert replace_mentions(text, REPO, _link_odd_numbers) == expected
+
+
+def _naive_link(target: Path, from_dir: Path) -> str:
+    """What `RepoLinks.analysis` computed before it resolved the analyses folder only once."""
+    return quote(Path(os.path.relpath(target.resolve(), from_dir.resolve())).as_posix())
+
+
+def test_repo_links_match_resolving_every_path(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    write_file(root / "mkdocs.yml", "site_name: t\nplugins:\n  - issuekb:\n      upstream: acme/widget\n")
+    plain = write_file(root / "analyses" / "0001-plain" / "analysis.md", "x")
+    elsewhere = write_file(tmp_path / "kept" / "0002-real" / "analysis.md", "x")
+    (root / "analyses" / "0002-linked").symlink_to(elsewhere.parent)
+    linked = root / "analyses" / "0002-linked" / "analysis.md"
+    write_file(tmp_path / "files" / "summary.md", "x")
+    (root / "analyses" / "0001-plain" / "summary.md").symlink_to(tmp_path / "files" / "summary.md")
+    odd = write_file(root / "analyses" / "0003 with space%" / "analysis.md", "x")
+    config = load_config(root)
+    inside = (root / "analyses", root / "analyses" / "0001-plain", root / "analyses" / "0002-linked")
+    for from_dir in (root, root / "docs", tmp_path, *inside):
+        links = RepoLinks(config, from_dir)
+        for target in (plain, linked, odd, plain.parent / "summary.md", Path(os.path.relpath(plain))):
+            analysis = cast("Analysis", SimpleNamespace(path=target))
+            assert links.analysis(analysis) == _naive_link(target, from_dir), (target, from_dir)

@@ -39,7 +39,6 @@ def command(root: Path | None, check: bool) -> None:
     folder, an unreadable state file or TRACKING.md).
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.graph import build_graph
     from issuekb.kb import load_kb
     from issuekb.render.links import RepoLinks
     from issuekb.render.tracking import render_tracking
@@ -64,7 +63,7 @@ def command(root: Path | None, check: bool) -> None:
             err=True,
         )
 
-    text = render_tracking(kb, build_graph(kb), state, RepoLinks.for_file(config, target))
+    text = render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, target))
     if check:
         try:
             current = target.read_text(encoding="utf-8") if target.exists() else ""

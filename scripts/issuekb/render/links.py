@@ -65,6 +65,8 @@ class RepoLinks(GitHubLinks):
     def __init__(self, config: Config, from_dir: Path | None = None) -> None:
         super().__init__(config.fork)
         self.from_dir = (from_dir or config.tracking_file.parent).resolve()
+        #: folder of analysis folders (e.g. analyses/) -> (that folder resolved, its path from `from_dir`)
+        self._prefixes: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def for_file(cls, config: Config, generated: Path) -> RepoLinks:
@@ -73,4 +75,31 @@ class RepoLinks(GitHubLinks):
 
     def analysis(self, analysis: Analysis, companion: Companion | None = None) -> str:
         target = companion.path if companion is not None else analysis.path
-        return quote(Path(os.path.relpath(target.resolve(), self.from_dir)).as_posix())
+        return quote(self._relative(target))
+
+    def _relative(self, target: Path) -> str:
+        """`relpath(target.resolve(), from_dir)`, resolving the folder of analysis folders only once.
+
+        When neither the analysis folder nor the file is a symbolic link (two `lstat`s) and the links are
+        not made from inside the analysis folder, the resolved target is the resolved grandparent joined
+        with the two names, and its relative path is the grandparent's joined with them.
+        """
+        folder = target.parent
+        if (
+            target.name not in ("", ".", "..")
+            and folder.name not in ("", ".", "..")
+            and not folder.is_symlink()
+            and not target.is_symlink()
+        ):
+            base = str(folder.parent)
+            known = self._prefixes.get(base)
+            if known is None:
+                real = Path(base).resolve()
+                known = (str(real), Path(os.path.relpath(real, self.from_dir)).as_posix())
+                self._prefixes[base] = known
+            real_folder = f"{known[0].rstrip('/')}/{folder.name}"
+            here = str(self.from_dir)
+            if here != real_folder and not here.startswith(real_folder + "/"):
+                names = f"{folder.name}/{target.name}"
+                return names if known[1] == "." else f"{known[1]}/{names}"
+        return Path(os.path.relpath(target.resolve(), self.from_dir)).as_posix()
