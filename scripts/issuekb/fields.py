@@ -16,7 +16,7 @@ from issuekb.config import REPO_RE
 from issuekb.diagnostics import Diagnostic
 from issuekb.load import Document
 from issuekb.refs import IssueRef, parse_ref
-from issuekb.schema import FIELDS, PLACEHOLDER_RE
+from issuekb.schema import FIELDS, PLACEHOLDER_RE, PLACEHOLDERS
 
 __all__ = ["FieldReader", "did_you_mean"]
 
@@ -25,6 +25,8 @@ T = TypeVar("T")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEADING_ZERO_RE = re.compile(r"^#?0[0-9]+$")
 _REF_HELP = "an issue reference (1143 or owner/repo#1143)"
+#: Every placeholder holds one of these: a value without any of them needs no regular expression.
+_PLACEHOLDER_PARTS = tuple(dict.fromkeys(p[:4] for p in PLACEHOLDERS))
 
 
 def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -55,7 +57,10 @@ class FieldReader:
         self.today = today
         self.diags: list[Diagnostic] = []
         #: keys whose value still holds a template placeholder: reported once, as that
-        self.placeholder_keys = {key for key, raw in doc.raw_values.items() if PLACEHOLDER_RE.search(raw)}
+        self.placeholder_keys: set[str] = set()
+        values = "\0".join(doc.raw_values.values())
+        if any(part in values for part in _PLACEHOLDER_PARTS):
+            self.placeholder_keys = {key for key, raw in doc.raw_values.items() if PLACEHOLDER_RE.search(raw)}
 
     def placeholders(self) -> None:
         """A template placeholder left in a front-matter value is an error (and the only one for that key)."""

@@ -23,6 +23,9 @@ __all__ = ["FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "di
 
 SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 FOLDER_RE = re.compile(r"^(?P<num>[0-9]+)-(?P<slug>[a-z0-9][a-z0-9-]*)$")
+_STATUS_VALUES = tuple(s.value for s in Status)
+_RESOLUTION_VALUES = tuple(v.value for v in Resolution)
+_TAG_RE = re.compile(r"[a-z0-9][a-z0-9.+-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,8 @@ def build_analysis(
     r.default_repo = r.repo_field("repo") or default_repo
     issue = r.int_field("issue")
     title = r.str_field("title")
-    status_value = r.enum_field("status", tuple(s.value for s in Status))
-    resolution_value = r.enum_field("resolution", tuple(v.value for v in Resolution))
+    status_value = r.enum_field("status", _STATUS_VALUES)
+    resolution_value = r.enum_field("resolution", _RESOLUTION_VALUES)
     status = Status(status_value) if status_value else None
     resolution = Resolution(resolution_value) if resolution_value else None
     duplicate_of = r.ref_field("duplicate_of")
@@ -199,7 +202,7 @@ def _tags(r: FieldReader) -> tuple[str, ...]:
     """Free tags, kept once each; not lower-case kebab-case is a warning with the spelling to use."""
     tags = r.list_field("tags", _text, _TEXT_HELP)
     for i, tag in enumerate(tags):
-        if not re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", tag):
+        if not _TAG_RE.fullmatch(tag):
             suggestion = re.sub(r"[^a-z0-9.+-]+", "-", tag.lower()).strip("-")
             r.warning(
                 "tag-format",
@@ -252,13 +255,12 @@ def _check_lifecycle(
 ) -> None:
     """Status, resolution and duplicate_of agree with each other."""
     has_resolution = r.meta.get("resolution") is not None  # set, even if to an unknown word
-    allowed = ", ".join(v.value for v in Resolution)
     if status is not None and status.is_closed and not has_resolution:
         r.error(
             "resolution-required",
             "status",
             f"Status '{status}' requires a resolution",
-            f"Add one of: {allowed}.",
+            f"Add one of: {', '.join(_RESOLUTION_VALUES)}.",
         )
     if status is not None and not status.is_closed and resolution is not None:
         r.warning(
