@@ -15,6 +15,7 @@ __all__ = ["cli", "main"]
 COMMANDS = {
     "check": "check",
     "import": "import_",
+    "init": "init",
     "new": "new",
     "schema": "schema",
     "status": "status",
