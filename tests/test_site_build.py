@@ -331,3 +331,37 @@ def test_the_whole_site_is_the_same_bytes_when_built_again(
     }
     assert sorted(first) == sorted(second)
     assert [name for name in sorted(first) if first[name] != second[name]] == []
+
+
+def _synthetic_kb(root: Path, n: int) -> Path:
+    """`n` analyses in a chain: each related to the one before and mentioning the one after."""
+    make_site_kb(root)
+    shutil.rmtree(root / "analyses")
+    (root / "upstream-state.json").unlink()
+    for i in range(1, n + 1):
+        related = f"related: [{i - 1}]\n" if i > 1 else ""
+        text = (
+            f"---\nissue: {i}\ntitle: Synthetic issue {i}\nstatus: {'resolved' if i % 2 else 'investigating'}\n"
+            f"{'resolution: fixed' if i % 2 else ''}\n{related}tags: [t{i % 3}]\n---\n"
+            f"## Problem\n\nSomething about issue {i}; see #{i + 1}.\n"
+        )
+        path = root / "analyses" / f"{i:04d}-synthetic-{i}" / "analysis.md"
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_pages_do_not_grow_with_the_number_of_analyses(tmp_path: Path) -> None:
+    sizes = {}
+    for n in (12, 150):
+        root = _synthetic_kb(tmp_path / str(n), n)
+        proc = build_site(root)
+        assert proc.returncode == 0, proc.stderr
+        site = root / "site"
+        sizes[n] = {
+            page: (site / page / "index.html").read_bytes() for page in ("guide", "analyses/0005-synthetic-5")
+        }
+    # the same page, byte for byte, whether the knowledge base holds 12 analyses or 150: nothing on it
+    # (navigation included) lists every analysis, so the site grows linearly, not quadratically
+    assert sizes[12] == sizes[150]

@@ -15,6 +15,7 @@ from issuekb.render.site.body import site_body
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import md_link, page_url, tag_slug, url_between
+from issuekb.render.site.tags import group_tags
 from issuekb.upstream import UpstreamState
 
 
@@ -125,3 +126,13 @@ def test_every_page_name_is_unique(small_kb: KnowledgeBase) -> None:
         "analyses/0002-second/index.md",
         "tags/a-b.md",
     ]
+
+
+def test_tags_that_share_a_slug_share_a_page(kb_config: Config, add_analysis: Callable[..., Path]) -> None:
+    add_analysis("0001-first", "issue: 1\ntitle: First\nstatus: investigating\ntags: [Crash, crash]")
+    add_analysis("0002-second", "issue: 2\ntitle: Second\nstatus: investigating\ntags: [crash]")
+    kb, _ = load_kb(kb_config, today=TODAY)
+    groups = group_tags(kb)
+    assert list(groups) == ["crash"]
+    name, members = groups["crash"]
+    assert (name, [a.issue for a in members]) == ("Crash", [1, 2])

@@ -22,14 +22,13 @@ __all__ = ["group_tags", "render_tag", "render_tags_index"]
 def group_tags(kb: KnowledgeBase) -> dict[str, tuple[str, list[Analysis]]]:
     """slug -> (tag as written, analyses), sorted by slug; tags that share a slug share a page."""
     names: dict[str, str] = {}
-    members: dict[str, list[Analysis]] = defaultdict(list)
+    members: dict[str, dict[str, Analysis]] = defaultdict(dict)  # slug -> folder -> analysis (linear)
     for analysis in kb.analyses:
         for tag in analysis.tags:
             slug = tag_slug(tag)
             names[slug] = min(names.get(slug, tag), tag)
-            if analysis not in members[slug]:
-                members[slug].append(analysis)
-    return {slug: (names[slug], members[slug]) for slug in sorted(names)}
+            members[slug].setdefault(analysis.folder, analysis)
+    return {slug: (names[slug], list(members[slug].values())) for slug in sorted(names)}
 
 
 def _material_listing(tag: str) -> str:
