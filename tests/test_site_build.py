@@ -365,3 +365,17 @@ def test_pages_do_not_grow_with_the_number_of_analyses(tmp_path: Path) -> None:
     # the same page, byte for byte, whether the knowledge base holds 12 analyses or 150: nothing on it
     # (navigation included) lists every analysis, so the site grows linearly, not quadratically
     assert sizes[12] == sizes[150]
+
+
+def test_a_bad_plugin_option_stops_the_build_with_a_message(
+    built: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(built[0], root, ignore=shutil.ignore_patterns("site"))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("upstream: acme/widget", "upstream: not a repository"))
+    proc = build_site(root)
+    assert proc.returncode == 1
+    assert "issuekb: issuekb option 'upstream' must be 'owner/name', got 'not a repository'" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (root / "site").exists()
