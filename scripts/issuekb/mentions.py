@@ -29,6 +29,10 @@ _MASK_RE = re.compile(
     r"|</?[A-Za-z][^>\n]*>"
 )
 _FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+#: A line that opens a fence or an indented code block starts with one of these.
+_BLOCK_STARTS = frozenset(" \t`~")
+#: Where a mention's `#` can be: right before its number, which starts with 1-9.
+_CANDIDATE_RE = re.compile(r"#[1-9]")
 #: Characters an `owner/name` before a `#` may hold (a superset of what `_MENTION_RE` accepts there).
 _REPO_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/._")
 
@@ -59,6 +63,11 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
     fence: str | None = None
     previous_blank = True
     for offset, line in enumerate(text.split("\n")):
+        if fence is None and line[:1] not in _BLOCK_STARTS:
+            # The common line: no fence, no indentation (an empty line is blank).
+            previous_blank = not line.strip()
+            yield offset, line, False
+            continue
         # A fence starts within the first four characters: skip the regex for every other line.
         head = line[:4]
         match = _FENCE_RE.match(line) if "`" in head or "~" in head else None
@@ -87,14 +96,15 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
 def _finditer(piece: str) -> Iterator[re.Match[str]]:
     """`_MENTION_RE.finditer(piece)`, trying the pattern only next to a `#`.
 
-    Every mention holds exactly one `#`, preceded only by characters of an `owner/name` part, so the
-    leftmost match that uses a given `#` starts in the run of such characters just before it. Trying
-    those few positions in order finds the same matches as scanning every position of the piece.
+    Every mention holds exactly one `#`, followed by a digit from 1 to 9 and preceded only by the
+    characters of an `owner/name` part, so the leftmost match that uses a given `#` starts in the run of
+    such characters just before it. Trying those few positions in order finds the same matches as
+    scanning every position of the piece.
     """
     end = 0
-    hash_at = piece.find("#")
-    while hash_at != -1:
-        start = hash_at
+    candidate = _CANDIDATE_RE.search(piece)
+    while candidate is not None:
+        hash_at = start = candidate.start()
         while start > end and piece[start - 1] in _REPO_CHARS:
             start -= 1
         for position in range(start, hash_at + 1):
@@ -103,7 +113,7 @@ def _finditer(piece: str) -> Iterator[re.Match[str]]:
                 yield match
                 end = match.end()
                 break
-        hash_at = piece.find("#", max(hash_at + 1, end))
+        candidate = _CANDIDATE_RE.search(piece, max(hash_at + 1, end))
 
 
 def _pieces(line: str) -> Iterator[tuple[int, str, bool]]:
@@ -117,7 +127,7 @@ def _pieces(line: str) -> Iterator[tuple[int, str, bool]]:
 def find_mentions(text: str, default_repo: str) -> list[Mention]:
     """Every mention outside code, in order."""
     found: list[Mention] = []
-    if "#" not in text:  # fast path: most texts hold no candidate at all
+    if _CANDIDATE_RE.search(text) is None:  # fast path: most texts hold no candidate at all
         return found
     for offset, line, code in _lines(text):
         if code or "#" not in line or next(_finditer(line), None) is None:
@@ -133,7 +143,7 @@ def find_mentions(text: str, default_repo: str) -> list[Mention]:
 
 def replace_mentions(text: str, default_repo: str, replace: Callable[[IssueRef, str], str | None]) -> str:
     """Rewrite every mention with `replace(ref, original_text)`; None keeps the original text."""
-    if "#" not in text:
+    if _CANDIDATE_RE.search(text) is None:
         return text
     out: list[str] = []
     for _offset, line, code in _lines(text):
