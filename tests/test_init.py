@@ -294,6 +294,8 @@ def test_default_source_is_where_issuekb_came_from() -> None:
     )
     sub = {**git, "subdirectory": "tools"}
     assert requirement_from_direct_url(sub, "0.1.0").endswith("#subdirectory=tools")
+    clone = {"url": "file:///src/issuekb", "vcs_info": {"vcs": "git", "commit_id": "b" * 40}}
+    assert requirement_from_direct_url(clone, "0.1.0") == "issuekb @ file:///src/issuekb"
     local = {"url": "file:///src/issuekb", "dir_info": {"editable": True}}
     assert requirement_from_direct_url(local, "0.1.0") == "issuekb @ file:///src/issuekb"
     assert requirement_from_direct_url(None, "0.3.1") == "issuekb==0.3.1"

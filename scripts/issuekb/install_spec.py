@@ -82,12 +82,13 @@ def requirement_for(source: str, cwd: Path) -> str:
 def requirement_from_direct_url(info: object, version: str) -> str:
     """The requirements line for an installation described by `info` (a parsed PEP 610
     `direct_url.json`, or None): the same URL, a git one pinned to the installed commit;
-    `issuekb==VERSION` when there is no URL."""
+    `issuekb==VERSION` when there is no URL. A clone on this machine (`git+file:`) is named as its
+    folder: pip 23 rejects `git+file:` URLs in requirement lines."""
     if not isinstance(info, dict) or not isinstance(info.get("url"), str):
         return f"{PACKAGE}=={version}"
     url: str = info["url"]
     vcs = info.get("vcs_info")
-    if isinstance(vcs, dict) and isinstance(vcs.get("commit_id"), str):
+    if isinstance(vcs, dict) and isinstance(vcs.get("commit_id"), str) and not url.startswith("file:"):
         url = f"{vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
     subdirectory = info.get("subdirectory")
     if isinstance(subdirectory, str) and subdirectory:
