@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from conftest import write_file
 from issuekb.config import load_config
+from issuekb.load import parse_document
 from issuekb.mentions import find_mentions, replace_mentions
 from issuekb.refs import IssueRef
 from issuekb.render.links import RepoLinks
-from reference import mentions_v1
+from reference import load_v1, mentions_v1
 
 if TYPE_CHECKING:
     from issuekb.model import Analysis
@@ -121,3 +122,39 @@ def test_repo_links_match_resolving_every_path(tmp_path: Path) -> None:
         for target in (plain, linked, odd, plain.parent / "summary.md", Path(os.path.relpath(plain))):
             analysis = cast("Analysis", SimpleNamespace(path=target))
             assert links.analysis(analysis) == _naive_link(target, from_dir), (target, from_dir)
+
+
+DOC_LINES = st.sampled_from(
+    [
+        "---",
+        "--- ",
+        "...",
+        "",
+        " ",
+        "issue: 12",
+        "title: A title",
+        "status: resolved",
+        "related:",
+        "  - 3",
+        "- 4",
+        "# comment",
+        "key: [a, b",
+        "x: !!str 5",
+        "Body text #5",
+        "\r",
+        "\ufeff---",
+    ]
+)
+DOCS = st.tuples(st.lists(DOC_LINES, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+
+
+@SETTINGS
+@given(DOCS)
+def test_parse_document_matches_the_reference_splitter(case: tuple[list[str], str, bool]) -> None:
+    lines, newline, trailing = case
+    text = newline.join(lines) + (newline if trailing else "")
+    for data in (text, text.encode("utf-8")):
+        new, new_diags = parse_document(data, Path("a/analysis.md"), "a/analysis.md")
+        old, old_diags = load_v1.parse_document(data, Path("a/analysis.md"), "a/analysis.md")
+        assert new_diags == old_diags
+        assert new == old

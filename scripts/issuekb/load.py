@@ -106,10 +106,11 @@ def parse_document(
             return Document(path=path, rel=rel, text=text), diags
     else:
         text, diags = data.removeprefix("\ufeff"), []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(path=path, rel=rel, text=text)
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
         doc.body = text
         if require_front_matter:
             empty = not text.strip()
@@ -123,7 +124,7 @@ def parse_document(
                 )
             )
         return doc, diags
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    fm_lines, end, body_start = _front_matter_lines(text, first_end)
     if end is None:
         diags.append(
             Diagnostic.error(
@@ -135,8 +136,7 @@ def parse_document(
             )
         )
         return doc, diags
-    fm_lines = lines[1:end]
-    doc.body = "\n".join(lines[end + 1 :])
+    doc.body = text[body_start:]
     doc.body_line = end + 2
     _scan_lines(doc, fm_lines)
     source = "\n".join(fm_lines) + "\n"
@@ -174,6 +174,26 @@ def parse_document(
         return doc, diags
     doc.meta = meta
     return doc, diags
+
+
+def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | None, int]:
+    """The lines after the opening fence up to the closing one (`---` or `...`), the closing line's
+    index, and where the body starts; the index is None when the front matter is never closed.
+
+    Only the front matter is split into lines: the body is a slice of the text.
+    """
+    lines: list[str] = []
+    start, size = first_end + 1, len(text)
+    while first_end >= 0:
+        newline = text.find("\n", start)
+        line = text[start:] if newline < 0 else text[start:newline]
+        if line.rstrip() in (FENCE, "..."):
+            return lines, len(lines) + 1, size if newline < 0 else newline + 1
+        lines.append(line)
+        if newline < 0:
+            break
+        start = newline + 1
+    return lines, None, size
 
 
 def _key_text(match: re.Match[str]) -> str:
