@@ -143,6 +143,17 @@ DOC_LINES = st.sampled_from(
         "Body text #5",
         "\r",
         "\ufeff---",
+        '"quoted key": 1',
+        "'single': 2",
+        "  nested: 3",
+        "\u00a0key: 5",
+        "\tkey: 6",
+        "    - 7",
+        " - 8",
+        "key:value",
+        "note: a # comment",
+        "  # indented comment",
+        "tags: [x, y]",
     ]
 )
 DOCS = st.tuples(st.lists(DOC_LINES, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())

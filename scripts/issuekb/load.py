@@ -206,11 +206,14 @@ def _scan_lines(doc: Document, fm_lines: list[str]) -> None:
     index = 0
     item_indent = -1
     for offset, line in enumerate(fm_lines):
-        if not line.strip() or line.lstrip().startswith("#"):
+        stripped = line.lstrip()
+        if not stripped or stripped[0] == "#":
             continue
-        key_match = _KEY_RE.match(line)
+        # A key at the top level starts the line: an indented line can only be a list item.
+        key_match = _KEY_RE.match(line) if len(stripped) == len(line) else None
         if key_match:
-            current = _key_text(key_match)
+            dq, sq, plain = key_match.groups()
+            current = dq or sq or (plain or "").strip()
             doc.key_lines.setdefault(current, offset + 2)
             doc.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
             index, item_indent = 0, -1

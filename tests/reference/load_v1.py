@@ -1,6 +1,6 @@
 """`parse_document` as it was before the fast path: split the whole text into lines, join the body back.
 
-The helpers it calls are the current ones (unchanged by the fast path); only the splitting differs.
+`_scan_lines` is the earlier one too; the other helpers are the current ones (unchanged since).
 """
 
 from __future__ import annotations
@@ -10,7 +10,17 @@ from pathlib import Path
 import yaml_rs
 
 from issuekb.diagnostics import Diagnostic
-from issuekb.load import _ALIAS_LIMITS, FENCE, Document, _check_tags, _decode, _scan_lines, _yaml_error
+from issuekb.load import (
+    _ALIAS_LIMITS,
+    _ITEM_RE,
+    _KEY_RE,
+    FENCE,
+    Document,
+    _check_tags,
+    _decode,
+    _key_text,
+    _yaml_error,
+)
 
 
 def parse_document(
@@ -90,3 +100,25 @@ def parse_document(
         return doc, diags
     doc.meta = meta
     return doc, diags
+
+
+def _scan_lines(doc: Document, fm_lines: list[str]) -> None:
+    """Record the line of every top-level key and of every item of a top-level block list."""
+    current: str | None = None
+    index = 0
+    item_indent = -1
+    for offset, line in enumerate(fm_lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key_match = _KEY_RE.match(line)
+        if key_match:
+            current = _key_text(key_match)
+            doc.key_lines.setdefault(current, offset + 2)
+            doc.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
+            index, item_indent = 0, -1
+        elif current is not None and (item := _ITEM_RE.match(line)):
+            if item_indent < 0:
+                item_indent = len(item.group(1))
+            if len(item.group(1)) == item_indent:  # deeper dashes belong to nested lists
+                doc.item_lines[(current, index)] = offset + 2
+                index += 1
