@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import config_option, get_config
+from issuekb.commands._common import config_option, get_config, no_cache_option
 
 __all__ = ["command"]
 
@@ -37,6 +37,7 @@ __all__ = ["command"]
     default=None,
     help="Check dates against this day instead of the real one (YYYY-MM-DD; for reproducible output).",
 )
+@no_cache_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def command(
     root: Path | None,
@@ -44,6 +45,7 @@ def command(
     git_dir: Path | None,
     strict: bool,
     today: dt.datetime | None,
+    no_cache: bool,
     paths: tuple[Path, ...],
 ) -> None:
     """Validate every analysis and the knowledge base as a whole.
@@ -61,7 +63,7 @@ def command(
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    kb, diags = load_kb(config, today=today.date() if today else None)
+    kb, diags = load_kb(config, today=today.date() if today else None, cache=not no_cache)
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)
     if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):

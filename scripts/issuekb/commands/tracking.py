@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import CouldNotRun, config_option, get_config
+from issuekb.commands._common import CouldNotRun, config_option, get_config, no_cache_option
 
 __all__ = ["command", "unified_diff"]
 
@@ -29,7 +29,8 @@ def unified_diff(old: str, new: str, name: str) -> str:
     is_flag=True,
     help="Write nothing; exit 1 and print a diff when the file on disk differs from what would be written.",
 )
-def command(root: Path | None, check: bool) -> None:
+@no_cache_option
+def command(root: Path | None, check: bool, no_cache: bool) -> None:
     """Regenerate TRACKING.md from the analyses and the upstream state file.
 
     The file is written at the configured `tracking_file` (TRACKING.md at the root by default), atomically,
@@ -48,7 +49,7 @@ def command(root: Path | None, check: bool) -> None:
     config = get_config(root)
     target = config.tracking_file
     name = config.rel(target)
-    kb, diags = load_kb(config, git=False)
+    kb, diags = load_kb(config, git=False, cache=not no_cache)
     state, state_diags = load_state(config.state_file, config.rel(config.state_file))
     fatal = [d for d in diags if d.code == "kb-missing"] + state_diags
     if fatal:
