@@ -57,13 +57,17 @@ serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/; rebuilds when doc
 
 .PHONY: lint
 lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests bench
+	$(BIN)/ruff format --check scripts tests bench
 	$(BIN)/mypy
 
 .PHONY: test
 test: lint ## Lint, type-check and run the whole test suite
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmarks at N = 100, 1,000, 10,000 vs python-frontmatter and a bare mkdocs (minutes) [ARGS="--runs 5 --full --write-docs"]
+	$(BIN)/python -m bench $(ARGS)
 
 .PHONY: lock
 lock: $(STAMP) ## Refresh constraints.txt from the installed versions

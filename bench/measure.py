@@ -1,0 +1,86 @@
+"""One measurement per process: `python -m bench.measure KIND ROOT` prints a JSON line.
+
+Each measurement runs in a fresh interpreter so that its peak RSS is its own. KIND is:
+
+- `core`: load, check, link graph and TRACKING.md render, as `issuekb check` + `issuekb tracking` do,
+  reading every file (no parse cache);
+- `core-cached`: the same with the parse cache under ROOT/.issuekb-cache/ (a repeated run: the caller
+  fills the cache first);
+- `baseline`: python-frontmatter's default loader over the same analysis files (what a user would write);
+- `mkdocs`: `mkdocs build` of ROOT/mkdocs.yml (the site with the plugin, or the plain-Markdown floor).
+
+`seconds` is the wall time of the work itself, after the interpreter and the imports are up; `cpu_seconds`
+is the CPU time the process spent on it (less disturbed by other processes on a busy machine).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
+    from issuekb.config import load_config
+    from issuekb.diagnostics import format_diagnostics
+    from issuekb.kb import load_kb
+    from issuekb.render.links import RepoLinks
+    from issuekb.render.tracking import render_tracking
+    from issuekb.upstream import load_state
+
+    config = load_config(root)
+    kb, diags = load_kb(config, git=False, cache=cache)
+    format_diagnostics(diags)
+    state, _ = load_state(config.state_file)
+    render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, config.tracking_file))
+    return {"analyses": len(kb.analyses), "diagnostics": len(diags)}
+
+
+def _baseline(root: Path) -> dict[str, Any]:
+    import frontmatter  # python-frontmatter: PyYAML's loader (C when available), as a user would write it
+
+    posts = [frontmatter.load(str(path)) for path in sorted((root / "analyses").glob("*/analysis.md"))]
+    return {"analyses": len(posts), "diagnostics": 0}
+
+
+def _mkdocs(root: Path) -> dict[str, Any]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.disable(logging.WARNING)  # the floor's "pages not in the nav" list is long and says nothing
+    config = load_config(str(root / "mkdocs.yml"))
+    build(config)
+    return {"analyses": None, "diagnostics": 0}
+
+
+KINDS = {
+    "core": _core,
+    "core-cached": lambda root: _core(root, cache=True),
+    "baseline": _baseline,
+    "mkdocs": _mkdocs,
+}
+
+
+def main() -> None:
+    kind, root = sys.argv[1], Path(sys.argv[2])
+    if kind == "mkdocs":
+        import mkdocs.commands.build  # noqa: F401 - imports are not part of the measured build
+    elif kind == "baseline":
+        import frontmatter  # noqa: F401
+    else:
+        import issuekb.kb
+        import issuekb.render.tracking  # noqa: F401
+    start, cpu = time.perf_counter(), time.process_time()
+    result = KINDS[kind](root)
+    result["seconds"] = time.perf_counter() - start
+    result["cpu_seconds"] = time.process_time() - cpu
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""`make bench`: generate the synthetic knowledge bases, take every measurement, write the report.
+
+    python -m bench [--sizes 100,1000,10000] [--site-sizes 100,1000] [--full] [--runs 3]
+                    [--sync-issues 1000] [--out bench-results] [--write-docs]
+
+Everything is generated into a temporary folder and removed afterwards. Every timing is the median of
+`--runs` fresh processes (`bench.measure`). The Markdown table is printed and written with the JSON
+results into `--out` (gitignored); `--write-docs` also copies the table into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.site import prepare, site_bytes
+from bench.sync import measure_sync
+from bench.synth import generate
+
+__all__ = ["main", "run"]
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Generated files get a time stamp well in the past: a real knowledge base's files are not brand new,
+#: and the parse cache does not record files modified in the last seconds.
+_PAST = 1_700_000_000
+
+
+def machine() -> dict[str, Any]:
+    """Cores, CPU model, memory and Python version of this machine."""
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
+
+
+def _age(root: Path) -> None:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(Path(folder) / name, (_PAST, _PAST))
+
+
+def _measure(kind: str, root: Path) -> dict[str, Any]:
+    """One fresh process; its JSON line plus the process's own wall time (interpreter start included)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.measure", kind, str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.measure {kind} {root} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = elapsed
+    return result
+
+
+def _median(kind: str, root: Path, runs: int) -> dict[str, float]:
+    """Medians of `runs` measurements of every number a measurement reports."""
+    samples = [_measure(kind, root) for _ in range(runs)]
+    keys = ("seconds", "cpu_seconds", "peak_rss_mb", "process_seconds")
+    median = {key: statistics.median(s[key] for s in samples) for key in keys}
+    median["runs"] = runs
+    median["samples"] = [s["seconds"] for s in samples]  # type: ignore[assignment]
+    return median
+
+
+def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        root = workdir / f"core-{n}"
+        generate(root, n, seed)
+        _age(root)
+        print(f"[bench] core N={n}", file=sys.stderr, flush=True)
+        cold = _median("core", root, runs)
+        _measure("core-cached", root)  # fills the parse cache
+        cached = _median("core-cached", root, runs)
+        baseline = _median("baseline", root, runs)
+        rows.append({"n": n, "issuekb": cold, "issuekb_cached": cached, "baseline": baseline})
+    return rows
+
+
+def _site(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        print(f"[bench] site N={n}", file=sys.stderr, flush=True)
+        case = prepare(workdir / f"site-{n}", n, seed)
+        _age(case.plugin)
+        plugin = _median("mkdocs", case.plugin, runs)
+        floor = _median("mkdocs", case.floor, runs)
+        rows.append(
+            {
+                "n": n,
+                "plugin": plugin,
+                "floor": floor,
+                "plugin_bytes": site_bytes(case.plugin),
+                "floor_bytes": site_bytes(case.floor),
+            }
+        )
+    return rows
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement the arguments ask for, as the JSON document of the report."""
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    site_sizes = [int(s) for s in args.site_sizes.split(",") if s]
+    if args.full and 10_000 not in site_sizes:
+        site_sizes.append(10_000)
+    with tempfile.TemporaryDirectory(prefix="issuekb-bench-") as tmp:
+        workdir = Path(tmp)
+        results: dict[str, Any] = {
+            "date": dt.date.today().isoformat(),
+            "machine": machine(),
+            "command": report.command(args),
+            "runs": args.runs,
+            "core": _core(workdir, sizes, args.runs, args.seed),
+            "site": _site(workdir, site_sizes, args.runs, args.seed),
+        }
+        print(f"[bench] sync, {args.sync_issues} tracked issues", file=sys.stderr, flush=True)
+        results["sync"] = [row.as_dict() for row in measure_sync(workdir, args.sync_issues)]
+    results["targets"] = report.targets(results)
+    return results
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="100,1000,10000", help="knowledge-base sizes for load+check+tracking"
+    )
+    parser.add_argument("--site-sizes", default="100,1000", help="sizes for the site build (slow)")
+    parser.add_argument("--full", action="store_true", help="also build the site at N=10,000 (minutes)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per measurement (median)")
+    parser.add_argument("--sync-issues", type=int, default=1000, help="tracked issues for the sync counts")
+    parser.add_argument("--seed", type=int, default=668, help="seed of the synthetic knowledge bases")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results", help="folder of the results")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md", help=argparse.SUPPRESS)
+    parser.add_argument("--write-docs", action="store_true", help="copy the table into docs/benchmarks.md")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    results = run(args)
+    table = report.markdown(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (args.out / "bench.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"[bench] results in {args.out}/bench.json and bench.md", file=sys.stderr)
+    if args.write_docs:
+        report.write_docs(args.docs, table)
+        print(f"[bench] table copied into {args.docs}", file=sys.stderr)
+    return 0
