@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
@@ -16,6 +18,7 @@ from issuekb.config import load_config
 from issuekb.load import parse_document
 from issuekb.mentions import find_mentions, replace_mentions
 from issuekb.refs import IssueRef
+from issuekb.render import svg
 from issuekb.render.links import RepoLinks
 from reference import load_v1, mentions_v1
 
@@ -169,3 +172,19 @@ def test_parse_document_matches_the_reference_splitter(case: tuple[list[str], st
         old, old_diags = load_v1.parse_document(data, Path("a/analysis.md"), "a/analysis.md")
         assert new_diags == old_diags
         assert new == old
+
+
+def _clean_v1(value: str) -> str:
+    """`svg.clean` before its ASCII fast path."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in value
+        if ch.isspace() or unicodedata.category(ch) not in {"Cc", "Cs", "Cn"}
+    )
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+@SETTINGS
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_svg_clean_matches_the_reference(value: str) -> None:
+    assert svg.clean(value) == _clean_v1(value)

@@ -58,6 +58,8 @@ def clean(value: str) -> str:
     A newline inside the SVG could end the HTML block in Markdown; control characters and lone
     surrogates are not allowed in XML at all.
     """
+    if value.isascii() and value.isprintable():  # the common case: nothing to drop, spaces stay spaces
+        return _SPACE_RE.sub(" ", value).strip()
     kept = "".join(
         " " if ch.isspace() else ch
         for ch in value
