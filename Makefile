@@ -52,7 +52,7 @@ site: $(STAMP) ## Build the site into site/ (TRACKING.md first); fails naming th
 	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 .PHONY: serve
-serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/; rebuilds when docs/, analyses/ or the state file change
+serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/<path of site_url>/; rebuilds when docs/, analyses/ or the state file change
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 .PHONY: lint
