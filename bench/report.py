@@ -122,8 +122,8 @@ def _core_table(rows: list[dict[str, Any]]) -> list[str]:
 
 def _site_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| N | with plugin s | plain floor s | ratio | time vs previous N | KB per analysis: plugin / floor "
-        "| peak RSS MB: plugin / floor |",
+        "| N | with plugin s (CPU s) | plain floor s (CPU s) | ratio (CPU ratio) | time vs previous N "
+        "| KB per analysis: plugin / floor | peak RSS MB: plugin / floor |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     previous: dict[str, Any] | None = None
@@ -135,8 +135,10 @@ def _site_table(rows: list[dict[str, Any]]) -> list[str]:
             else "—"
         )
         lines.append(
-            f"| {row['n']:,} | {_s(plugin['seconds'])} | {_s(floor['seconds'])} "
-            f"| {plugin['seconds'] / floor['seconds']:.2f} | {growth} "
+            f"| {row['n']:,} | {_s(plugin['seconds'])} ({_s(plugin['cpu_seconds'])}) "
+            f"| {_s(floor['seconds'])} ({_s(floor['cpu_seconds'])}) "
+            f"| {plugin['seconds'] / floor['seconds']:.2f} ({plugin['cpu_seconds'] / floor['cpu_seconds']:.2f}) "
+            f"| {growth} "
             f"| {row['plugin_bytes'] / row['n'] / 1024:.1f} / {row['floor_bytes'] / row['n'] / 1024:.1f} "
             f"| {plugin['peak_rss_mb']:.0f} / {floor['peak_rss_mb']:.0f} |"
         )
