@@ -155,3 +155,10 @@ def test_unreadable_recorded_files(tuya_root: Path, tmp_path: Path, text: str, e
     assert result.exit_code == 2
     assert expected in result.stderr
     assert not (tuya_root / "upstream-state.json").exists()
+
+
+def test_missing_recorded_file_is_reported_even_with_nothing_tracked(kb_root: Path, tmp_path: Path) -> None:
+    result = invoke(kb_root, None, "--from", str(tmp_path / "missing.json"))
+    assert result.exit_code == 2
+    assert "missing.json: no such file" in result.stderr
+    assert not (kb_root / "upstream-state.json").exists()

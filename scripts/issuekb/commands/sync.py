@@ -155,6 +155,8 @@ def command(
             raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
         only = frozenset({repo.lower()})
     if not tracked:
+        if from_file is not None and not from_file.is_file():
+            raise CouldNotRun(f"cannot read the recorded listing {from_file}: no such file")
         click.echo("No analysis names an upstream issue: nothing to sync.")
         return
     options = Options(full=full, dry_run=dry_run, only=only, prune=not broken)
