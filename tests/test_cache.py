@@ -1,7 +1,13 @@
-"""The parse cache: the same records and diagnostics as a fresh load, invalidated by edits, never trusted blindly."""
+"""The record cache: the same records, diagnostics and TRACKING.md as a fresh run, invalidated by every input.
+
+Invalidation is proved with a marked cache: every recorded folder gets an extra diagnostic that no
+real run produces. A run that still shows a folder's mark used its entry; a run after a change that
+must invalidate the entry shows no mark there and gives exactly the fresh run's output.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import shutil
@@ -10,28 +16,58 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import issuekb.cache
 from conftest import GOLDEN, TODAY, write_file
-from issuekb.cache import CACHE_DIR, CACHE_FILE, ParseCache
+from issuekb.cache import CACHE_DIR, CACHE_FILE, RecordCache, cache_version
 from issuekb.cli import cli
 from issuekb.config import load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
 from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.render.links import RepoLinks
+from issuekb.render.tracking import render_tracking
+from issuekb.upstream import UpstreamState
 
 #: Older than the cache's "racy" window, so that every file may be recorded.
 LONG_AGO = 1_700_000_000
+MARK = "cache-mark"
 
 
 def age(root: Path) -> None:
-    """Give every file under `root` a modification time well in the past."""
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, (LONG_AGO, LONG_AGO))
+    """Give every file and folder under `root` a modification time well in the past."""
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        os.utime(path, (LONG_AGO, LONG_AGO))
 
 
 def records(kb: KnowledgeBase) -> list[tuple[object, ...]]:
-    """What the rest of the pipeline reads from each analysis (documents compared whole)."""
+    """Every field of every analysis (documents and companions compared whole)."""
     return [
-        (a.ref, a.title, a.status, a.related, a.body, a.body_line, a.doc, a.companions) for a in kb.analyses
+        (
+            a.ref,
+            a.title,
+            a.status,
+            a.resolution,
+            a.duplicate_of,
+            a.related,
+            a.related_notes,
+            a.commits,
+            a.prs,
+            a.upstream_pr,
+            a.reporter,
+            a.reported,
+            a.analyzed,
+            a.resolved_on,
+            a.priority,
+            a.tags,
+            a.affected,
+            a.path,
+            a.rel,
+            a.folder,
+            a.body,
+            a.body_line,
+            a.doc,
+            a.companions,
+        )
+        for a in kb.analyses
     ]
 
 
@@ -45,48 +81,92 @@ def broken(tmp_path: Path) -> Path:
     return root
 
 
-def run(root: Path, *, cache: bool) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    return load_kb(load_config(root), today=TODAY, git=False, cache=cache)
-
-
-def test_cached_run_gives_identical_records_and_diagnostics(broken: Path) -> None:
-    fresh_kb, fresh = run(broken, cache=False)
-    assert not (broken / CACHE_DIR).exists()
-    cold_kb, cold = run(broken, cache=True)
-    assert (broken / CACHE_DIR / CACHE_FILE).is_file()
-    warm_kb, warm = run(broken, cache=True)
-    assert (
-        format_diagnostics(fresh, "json")
-        == format_diagnostics(cold, "json")
-        == format_diagnostics(warm, "json")
+def run(root: Path, *, cache: bool, today: dt.date = TODAY) -> tuple[KnowledgeBase, list[Diagnostic], str]:
+    """load_kb, then TRACKING.md rendered from what it loaded."""
+    config = load_config(root)
+    kb, diags = load_kb(config, today=today, git=False, cache=cache)
+    tracking = render_tracking(
+        kb, kb.graph, UpstreamState(), RepoLinks.for_file(config, config.tracking_file)
     )
+    return kb, diags, tracking
+
+
+def outputs(root: Path, *, cache: bool, today: dt.date = TODAY) -> tuple[str, str, str]:
+    """What users see: diagnostics as text and as JSON, and TRACKING.md."""
+    _, diags, tracking = run(root, cache=cache, today=today)
+    return format_diagnostics(diags), format_diagnostics(diags, "json"), tracking
+
+
+def stored(root: Path) -> dict[str, object]:
+    with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
+        data = pickle.load(handle)
+    assert isinstance(data, dict)
+    return data
+
+
+def mark(root: Path) -> None:
+    """Add a diagnostic that no real run produces to every recorded folder."""
+    data = stored(root)
+    entries = data["entries"]
+    assert isinstance(entries, dict)
+    for folder, entry in entries.items():
+        marked = Diagnostic.warning(MARK, f"{Path(folder).name}", 1, "from the cache")
+        entries[folder] = (*entry[:4], [*entry[4], marked], *entry[5:])
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(data))
+
+
+def marked(diags: list[Diagnostic]) -> set[str]:
+    """The folders whose result came from the marked cache."""
+    return {d.path for d in diags if d.code == MARK}
+
+
+def folders(root: Path) -> set[str]:
+    return {p.name for p in (root / "analyses").iterdir() if (p / "analysis.md").is_file()}
+
+
+def test_cached_runs_give_identical_records_diagnostics_and_tracking(broken: Path) -> None:
+    fresh_kb, fresh, fresh_tracking = run(broken, cache=False)
+    assert not (broken / CACHE_DIR).exists()
+    cold_kb, cold, cold_tracking = run(broken, cache=True)
+    assert (broken / CACHE_DIR / CACHE_FILE).is_file()
+    warm_kb, warm, warm_tracking = run(broken, cache=True)
     assert fresh == cold == warm
+    assert format_diagnostics(fresh, "json") == format_diagnostics(warm, "json")
+    assert fresh_tracking == cold_tracking == warm_tracking
     assert records(fresh_kb) == records(cold_kb) == records(warm_kb)
-    cache = ParseCache.open(broken)
-    assert len(cache.entries) > 40  # every analysis and companion was recorded
-    config = load_config(broken)
-    for path in sorted(config.analyses_dir.glob("*/analysis.md")):
-        cache.load_document(path, config.rel(path))
-    assert cache.misses == 0
-    assert cache.hits > 40
+    assert fresh_kb.mentions == warm_kb.mentions
+    assert fresh_kb.graph == warm_kb.graph
+    cache = RecordCache.open(load_config(broken), TODAY)
+    assert len(cache.entries) > 40  # every analysis folder was recorded, unusable ones too
 
 
-def test_an_edit_invalidates_the_entry(broken: Path) -> None:
+def test_the_marked_cache_is_used_for_every_unchanged_folder(broken: Path) -> None:
     run(broken, cache=True)
+    mark(broken)
+    _, diags, _ = run(broken, cache=True)
+    assert marked(diags) == folders(broken)
+
+
+def edit(path: Path, text: str, *, tick: int = 60) -> None:
+    """Write `text` with a time stamp older than the racy window but newer than before."""
+    write_file(path, text)
+    os.utime(path, (LONG_AGO + tick, LONG_AGO + tick))
+
+
+def test_an_edit_of_an_analysis_invalidates_its_folder_only(broken: Path) -> None:
+    run(broken, cache=True)
+    mark(broken)
     target = broken / "analyses" / "0043-valid" / "analysis.md"
     text = target.read_text(encoding="utf-8")
-    edited = text.replace("status: ", "status: resolvd-typo\nignored: ", 1)
-    assert edited != text
-    target.write_text(edited, encoding="utf-8")
-    os.utime(target, (LONG_AGO + 60, LONG_AGO + 60))
-    _, fresh = run(broken, cache=False)
-    _, cached = run(broken, cache=True)
-    assert cached == fresh
-    assert any(d.path.endswith("0043-valid/analysis.md") and d.code == "field-enum" for d in cached)
+    edit(target, text.replace("status: ", "status: resolvd-typo\nignored: ", 1))
+    _, cached, _ = run(broken, cache=True)
+    assert marked(cached) == folders(broken) - {"0043-valid"}
+    _, fresh, _ = run(broken, cache=False)
+    assert [d for d in cached if d.code != MARK] == fresh
+    assert any(d.path.endswith("0043-valid/analysis.md") and d.code == "field-enum" for d in fresh)
 
 
-def test_same_size_same_time_stamp_is_trusted_but_a_new_time_stamp_is_not(broken: Path) -> None:
-    """The key is (size, mtime_ns): a same-size edit with a new time stamp is seen."""
+def test_a_same_size_edit_with_a_new_time_stamp_is_seen(broken: Path) -> None:
     run(broken, cache=True)
     target = broken / "analyses" / "0043-valid" / "analysis.md"
     text = target.read_text(encoding="utf-8")
@@ -94,8 +174,106 @@ def test_same_size_same_time_stamp_is_trusted_but_a_new_time_stamp_is_not(broken
     assert len(swapped) == len(text)
     target.write_text(swapped, encoding="utf-8")
     os.utime(target, ns=(LONG_AGO * 10**9 + 1, LONG_AGO * 10**9 + 1))
-    _, cached = run(broken, cache=True)
+    _, cached, _ = run(broken, cache=True)
     assert any(d.code == "field-unknown" and "statuz" in d.message for d in cached)
+
+
+@pytest.mark.parametrize("change", ["added", "changed", "removed"])
+def test_a_companion_change_invalidates_its_folder(broken: Path, change: str) -> None:
+    folder = broken / "analyses" / "0043-valid"
+    summary = folder / ("testing.md" if change == "added" else "summary.md")
+    run(broken, cache=True)
+    mark(broken)
+    if change == "added":
+        edit(summary, "# Testing\n\nLeft: <!-- template --> fill this in, see #32.\n")
+    elif change == "changed":
+        edit(summary, "# Summary\n\nSee #33 and TODO.\n")
+    else:
+        summary.unlink()
+    os.utime(folder, (LONG_AGO + 120, LONG_AGO + 120))  # as adding or removing a file does
+    _, diags, _ = run(broken, cache=True)
+    assert "0043-valid" not in marked(diags)
+    unmarked = [d for d in diags if d.code != MARK]
+    kb, fresh, _ = run(broken, cache=False)
+    assert unmarked == fresh
+    valid = next(a for a in kb.analyses if a.folder == "0043-valid")
+    expected = {"added": {"summary.md", "testing.md"}, "changed": {"summary.md"}, "removed": set()}[change]
+    assert {c.name for c in valid.companions} == expected
+
+
+def test_a_companion_change_keeps_the_folder_time_stamp_and_is_still_seen(broken: Path) -> None:
+    """Rewriting a companion in place does not touch the folder's mtime: its own stat tells."""
+    run(broken, cache=True)
+    mark(broken)
+    edit(broken / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nNow #34.\n")
+    os.utime(broken / "analyses" / "0043-valid", (LONG_AGO, LONG_AGO))
+    _, diags, _ = run(broken, cache=True)
+    assert "0043-valid" not in marked(diags)
+    kb, _, _ = run(broken, cache=True)
+    assert any(m.ref.number == 34 for m in kb.mentions["analyses/0043-valid/analysis.md"])
+
+
+def test_new_and_removed_folders(broken: Path) -> None:
+    run(broken, cache=True)
+    mark(broken)
+    shutil.rmtree(broken / "analyses" / "0043-valid")
+    write_file(
+        broken / "analyses" / "0099-new" / "analysis.md",
+        "---\nissue: 99\ntitle: New\nstatus: paused\n---\n# New\n\nSee #31.\n",
+    )
+    age(broken)
+    _, diags, _ = run(broken, cache=True)
+    assert marked(diags) == folders(broken) - {"0099-new"}
+    _, fresh, _ = run(broken, cache=False)
+    assert [d for d in diags if d.code != MARK] == fresh
+    entries = stored(broken)["entries"]
+    assert isinstance(entries, dict)
+    assert not any(key.endswith("0043-valid") for key in entries)  # dropped with its folder
+    assert any(key.endswith("0099-new") for key in entries)
+
+
+def test_another_day_invalidates_everything(broken: Path) -> None:
+    run(broken, cache=True)
+    mark(broken)
+    earlier = dt.date(2020, 1, 1)
+    _, diags, _ = run(broken, cache=True, today=earlier)
+    assert not marked(diags)
+    assert outputs(broken, cache=True, today=earlier) == outputs(broken, cache=False, today=earlier)
+    assert outputs(broken, cache=True, today=earlier) != outputs(broken, cache=False)  # a date rule tells
+
+
+def test_another_upstream_invalidates_everything(broken: Path) -> None:
+    run(broken, cache=True)
+    mark(broken)
+    mkdocs = broken / "mkdocs.yml"
+    mkdocs.write_text(
+        mkdocs.read_text(encoding="utf-8").replace("acme/widget", "acme/gadget"), encoding="utf-8"
+    )
+    _, diags, _ = run(broken, cache=True)
+    assert not marked(diags)
+    assert outputs(broken, cache=True) == outputs(broken, cache=False)
+
+
+def test_another_code_hash_invalidates_everything(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(broken, cache=True)
+    mark(broken)
+    monkeypatch.setattr(issuekb.cache, "cache_version", lambda: "0.0.0+another-code")
+    _, diags, _ = run(broken, cache=True)
+    assert not marked(diags)
+
+
+def test_the_code_hash_covers_every_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = Path(issuekb.cache.__file__).parent
+    copy = tmp_path / "issuekb"
+    copy.mkdir()
+    for module in package.glob("*.py"):
+        shutil.copy(module, copy / module.name)
+    monkeypatch.setattr(issuekb.cache, "__file__", str(copy / "cache.py"))
+    before = cache_version()
+    assert before == cache_version()
+    with (copy / "mentions.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# a change\n")
+    assert cache_version() != before
 
 
 def test_recent_files_are_not_recorded(kb_root: Path) -> None:
@@ -107,7 +285,7 @@ def test_recent_files_are_not_recorded(kb_root: Path) -> None:
     assert not (kb_root / CACHE_DIR / CACHE_FILE).exists()  # nothing old enough to record: nothing written
     age(kb_root)
     run(kb_root, cache=True)
-    assert len(ParseCache.open(kb_root).entries) == 1
+    assert len(RecordCache.open(load_config(kb_root), TODAY).entries) == 1
 
 
 @pytest.mark.parametrize(
@@ -115,36 +293,23 @@ def test_recent_files_are_not_recorded(kb_root: Path) -> None:
     [
         b"",
         b"not a pickle at all",
-        pickle.dumps({"version": "0.0.0+other", "entries": {}}),
+        pickle.dumps({"key": ("0.0.0+other",), "entries": {}}),
         pickle.dumps(["a", "list"]),
-        pickle.dumps({"version": "x"})[:-3],
+        pickle.dumps({"key": "x"})[:-3],
     ],
-    ids=["empty", "garbage", "other-version", "wrong-shape", "truncated"],
+    ids=["empty", "garbage", "other-key", "wrong-shape", "truncated"],
 )
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(broken: Path, content: bytes) -> None:
-    _, fresh = run(broken, cache=False)
+    fresh = outputs(broken, cache=False)
     write_file(broken / CACHE_DIR / CACHE_FILE, "")
     (broken / CACHE_DIR / CACHE_FILE).write_bytes(content)
-    _, cached = run(broken, cache=True)
-    assert cached == fresh
-    assert ParseCache.open(broken).entries  # rewritten with real entries
-
-
-def test_entries_of_deleted_files_are_dropped(broken: Path) -> None:
-    run(broken, cache=True)
-    gone = broken / "analyses" / "0043-valid"
-    before = {key for key in ParseCache.open(broken).entries if key.startswith(str(gone))}
-    assert before
-    shutil.rmtree(gone)
-    run(broken, cache=True)
-    assert not any(key.startswith(str(gone)) for key in ParseCache.open(broken).entries)
+    assert outputs(broken, cache=True) == fresh
+    assert RecordCache.open(load_config(broken), TODAY).entries  # rewritten with real entries
 
 
 def test_an_unwritable_cache_folder_is_no_error(broken: Path) -> None:
     write_file(broken / CACHE_DIR, "a file where the folder should be")
-    _, fresh = run(broken, cache=False)
-    _, cached = run(broken, cache=True)
-    assert cached == fresh
+    assert outputs(broken, cache=True) == outputs(broken, cache=False)
 
 
 def test_commands_use_the_cache_unless_told_not_to(broken: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from issuekb.load import parse_document
 from issuekb.mentions import find_mentions, replace_mentions
 from issuekb.refs import IssueRef
 from issuekb.render import svg
+from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.links import RepoLinks
 from reference import load_v1, mentions_v1
 
@@ -188,3 +190,18 @@ def _clean_v1(value: str) -> str:
 @given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
 def test_svg_clean_matches_the_reference(value: str) -> None:
     assert svg.clean(value) == _clean_v1(value)
+
+
+def _md_inline_v1(text: str) -> str:
+    """`escape.md_inline` when it backslashed Markdown's special characters with a regex."""
+    one_line = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"([\\`*_{}\[\]()#+!~>-])", r"\\\1", html.escape(one_line, quote=False))
+
+
+@SETTINGS
+@given(
+    st.text(max_size=60) | st.text(alphabet=st.sampled_from("\\`*_{}[]()#+!~>-<&|'\" \tab\n"), max_size=60)
+)
+def test_md_inline_matches_the_reference(value: str) -> None:
+    assert md_inline(value) == _md_inline_v1(value)
+    assert md_cell(value) == _md_inline_v1(value).replace("|", "\\|")

@@ -1,84 +1,145 @@
-"""The parse cache: loaded documents kept between runs, keyed by path, size and modification time.
+"""The record cache: what each unchanged analysis folder cost, kept between runs.
 
-Loading (decode, split, YAML) is the largest cost of a run that reads thousands of analyses; most files do
-not change between two runs. The cache keeps each file's `Document` and its load diagnostics in one pickle
-under `.issuekb-cache/` at the root of the knowledge base (gitignored). An entry is used only when the
-file's size and `mtime_ns` are the ones recorded; a file modified in the last seconds is not recorded
-(its next edit could keep the same size and time stamp). The cache is versioned by the package version
-and a hash of the loader's source, and it is only ever a shortcut: a missing, corrupt, foreign or
-unwritable cache is ignored, and the run loads every file itself. Nothing the cache holds reaches an
-output that a fresh load would not produce.
+A run over thousands of analyses spends most of its time on files that did not change since the last
+run: reading and parsing them, modelling and checking each front matter, scanning each body for `#N`
+mentions, and listing each folder. The cache keeps, per analysis folder, the names of its files (with
+the folder's `mtime_ns`, which changes when a file is added, removed or renamed in it), the size and
+`mtime_ns` of `analysis.md` and of each companion page, and the results of the per-file work: the
+modelled `Analysis` (with its documents), its per-file diagnostics (load, model and body rules) and its
+mentions. The knowledge-base-wide rules (uniqueness, duplicate chains, the graph, git) always run.
+
+The whole cache belongs to one key: the package version and a hash of the source of every top-level
+module of the package (a code change can never serve stale results), the knowledge base's root and
+analyses folder, the configured upstream (the default repository of every reference) and the day the
+date rules compare with. Files or folders modified in the last seconds are not recorded ("racy" time
+stamps: the next edit could keep the same size and time stamp). It is only ever a shortcut: a missing,
+corrupt, foreign or unwritable cache is ignored and the run does every file's work itself; nothing it
+holds reaches an output that a fresh run would not produce.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import os
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from issuekb.diagnostics import Diagnostic
-from issuekb.load import Document, load_document
+from issuekb.load import Document
+from issuekb.model import Analysis, Companion
 from issuekb.writes import atomic_write
 
-__all__ = ["CACHE_DIR", "CACHE_FILE", "ParseCache", "cache_version"]
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.diagnostics import Diagnostic
+    from issuekb.mentions import Mention
+
+__all__ = ["CACHE_DIR", "CACHE_FILE", "FolderResult", "RecordCache", "cache_version"]
 
 CACHE_DIR = ".issuekb-cache"
-CACHE_FILE = "documents.pickle"
-#: A file modified this recently (nanoseconds) is loaded but not recorded: "racy" time stamps.
+CACHE_FILE = "records.pickle"
+#: A file or folder modified this recently (nanoseconds) is worked on but not recorded.
 _RACY_NS = 2_000_000_000
 
-#: A document without its path (the key) and with its body as a suffix length of its text, which
-#: keeps one copy of the text: (rel, text, body length or the body, meta, body_line, key_lines,
-#: item_lines, raw_values). Path objects and a second copy of every body made the pickle twice as slow.
-_Stored = tuple[str, str, "int | str", Any, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]]
-#: size, mtime_ns, require_front_matter, the stored document, its load diagnostics
-_Entry = tuple[int, int, bool, _Stored, list[Diagnostic]]
+#: What the per-folder work yields: the analysis (None when unusable), its diagnostics, its mentions.
+FolderResult = tuple["Analysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
+
+#: A document without its path: (rel, text, body length or the body, meta, body_line, key_lines,
+#: item_lines, raw_values). The body is usually a suffix of the text, so one copy of it is kept.
+_StoredDoc = tuple[
+    str, str, "int | str", Any, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]
+]
+#: The analysis's own fields (`_PLAIN` order), its document, its companions as (name, title, rel, body,
+#: body_line): what a `Companion` keeps of its page.
+_StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, str, int], ...]]
+#: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
+_Stats = tuple[tuple[str, int, int], ...]
+#: names' folder mtime_ns, the file names, the files' stats, the stored analysis, diagnostics, mentions
+_Entry = tuple[
+    int, frozenset[str], _Stats, "_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]"
+]
+
+#: Analysis fields stored as they are; the others are rebuilt (path), come from the document (body,
+#: doc) or are stored apart (companions).
+_PLAIN = tuple(f.name for f in fields(Analysis) if f.name not in {"path", "body", "doc", "companions"})
 
 
-def _store(doc: Document) -> _Stored:
+def cache_version() -> str:
+    """The package version and a hash of the source of every top-level module of the package."""
+    from issuekb import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def _store_doc(doc: Document) -> _StoredDoc:
     body: int | str = len(doc.body) if doc.text.endswith(doc.body) else doc.body
     return (doc.rel, doc.text, body, doc.meta, doc.body_line, doc.key_lines, doc.item_lines, doc.raw_values)
 
 
-def _restore(path: Path, stored: _Stored) -> Document:
+def _restore_doc(path: Path, stored: _StoredDoc) -> Document:
     rel, text, body, meta, body_line, key_lines, item_lines, raw_values = stored
     if isinstance(body, int):
         body = text[len(text) - body :]
     return Document(path, rel, text, meta, body, body_line, key_lines, item_lines, raw_values)
 
 
-def cache_version() -> str:
-    """The package version and a hash of the modules whose output the cache keeps."""
-    from issuekb import __version__
+def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
+    if analysis.doc is None or analysis.doc.body is not analysis.body:
+        return None  # not as `build_analysis` makes it: not recorded
+    plain = tuple(getattr(analysis, name) for name in _PLAIN)
+    companions = tuple((c.name, c.title, c.rel, c.body, c.body_line) for c in analysis.companions)
+    return plain, _store_doc(analysis.doc), companions
 
-    digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
-    for name in ("load.py", "diagnostics.py", "cache.py"):
-        digest.update((here / name).read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+def _restore_analysis(path: Path, stored: _StoredAnalysis) -> Analysis:
+    plain, stored_doc, companions = stored
+    doc = _restore_doc(path, stored_doc)
+    analysis = Analysis(**dict(zip(_PLAIN, plain, strict=True)), path=path, body=doc.body, doc=doc)
+    analysis.companions = tuple(
+        Companion(name, title, path.parent / name, rel, body, body_line)
+        for name, title, rel, body, body_line in companions
+    )
+    return analysis
+
+
+def _key(config: Config, today: dt.date) -> tuple[str, ...]:
+    return (
+        cache_version(),
+        str(config.root),
+        str(config.analyses_dir),
+        config.upstream,
+        today.isoformat(),
+    )
 
 
 @dataclass(slots=True)
-class ParseCache:
-    """Documents of one knowledge base by absolute path; `load_document` with a memory."""
+class RecordCache:
+    """Per-folder results of one knowledge base, valid for one key (code, root, upstream, today)."""
 
     file: Path
-    version: str = field(default_factory=cache_version)
+    key: tuple[str, ...]
     entries: dict[str, _Entry] = field(default_factory=dict)
-    #: paths asked for in this run: `save` drops every other entry (deleted or renamed files)
+    #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
     seen: set[str] = field(default_factory=set)
     changed: bool = False
     hits: int = 0
     misses: int = 0
+    #: folder -> its mtime_ns as stat'ed by `names` in this run (-1: could not stat)
+    _folder_mtimes: dict[str, int] = field(default_factory=dict)
+    _now: int = field(default_factory=time.time_ns)
 
     @classmethod
-    def open(cls, root: Path) -> ParseCache:
-        """The cache of the knowledge base at `root`; empty when there is none or it cannot be used."""
-        cache = cls(root / CACHE_DIR / CACHE_FILE)
+    def open(cls, config: Config, today: dt.date) -> RecordCache:
+        """The cache of the knowledge base of `config`; empty when there is none or it cannot be used."""
+        cache = cls(config.root / CACHE_DIR / CACHE_FILE, _key(config, today))
         try:
             with cache.file.open("rb") as handle:
                 stored = pickle.load(handle)  # noqa: S301 - our own file, written by `save`
@@ -89,7 +150,7 @@ class ParseCache:
             return cache
         if (
             isinstance(stored, dict)
-            and stored.get("version") == cache.version
+            and stored.get("key") == cache.key
             and isinstance(stored.get("entries"), dict)
         ):
             cache.entries = stored["entries"]
@@ -97,44 +158,69 @@ class ParseCache:
             cache.changed = True
         return cache
 
-    def load_document(
-        self, path: Path, rel: str, *, require_front_matter: bool = True
-    ) -> tuple[Document, list[Diagnostic]]:
-        """`issuekb.load.load_document`, answered from the cache when the file is unchanged."""
-        key = str(path)
-        self.seen.add(key)
+    def names(self, folder: str) -> frozenset[str]:
+        """The names of the files in `folder`: one stat when the folder is unchanged, else a listing."""
         try:
-            stat = path.stat()
+            mtime = os.stat(folder).st_mtime_ns  # noqa: PTH116 - a str path: no Path object per folder
         except OSError:
-            return load_document(path, rel, require_front_matter=require_front_matter)
-        entry = self.entries.get(key)
-        if (
-            entry is not None
-            and entry[0] == stat.st_size
-            and entry[1] == stat.st_mtime_ns
-            and entry[2] == require_front_matter
-            and entry[3][0] == rel
-        ):
+            mtime = -1
+        self._folder_mtimes[folder] = mtime
+        entry = self.entries.get(folder)
+        if entry is not None and entry[0] == mtime and mtime != -1:
+            return entry[1]
+        with os.scandir(folder) as inner:
+            return frozenset(e.name for e in inner if e.is_file())
+
+    def get(
+        self, path: Path, folder: str, files: tuple[str, ...]
+    ) -> tuple[FolderResult | None, _Stats | None]:
+        """The recorded result for the analysis at `path` when its `files` (analysis.md first) are unchanged.
+
+        `folder` is `str(path.parent)`. Also returns the files' current stats (None when one could not be
+        stat'ed), for `put`.
+        """
+        self.seen.add(folder)
+        try:
+            stats = tuple(
+                (name, (st := os.stat(f"{folder}/{name}")).st_size, st.st_mtime_ns)  # noqa: PTH116
+                for name in files
+            )
+        except OSError:
+            stats = None
+        entry = self.entries.get(folder)
+        if stats is not None and entry is not None and entry[2] == stats:
             self.hits += 1
-            return _restore(path, entry[3]), list(entry[4])
+            stored = entry[3]
+            analysis = _restore_analysis(path, stored) if stored is not None else None
+            return (analysis, list(entry[4]), entry[5]), stats
         self.misses += 1
-        doc, diags = load_document(path, rel, require_front_matter=require_front_matter)
-        if entry is not None:
-            del self.entries[key]
+        return None, stats
+
+    def put(self, folder: str, files: frozenset[str], stats: _Stats | None, result: FolderResult) -> None:
+        """Record the result of the work on `folder`, unless a time stamp is too recent to be trusted."""
+        if self.entries.pop(folder, None) is not None:
             self.changed = True
-        if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
-            stored = _store(doc)
-            self.entries[key] = (stat.st_size, stat.st_mtime_ns, require_front_matter, stored, list(diags))
-            self.changed = True
-        return doc, diags
+        mtime = self._folder_mtimes.get(folder, -1)
+        if (
+            stats is None
+            or mtime == -1
+            or any(self._now - t < _RACY_NS for t in (mtime, *(s[2] for s in stats)))
+        ):
+            return
+        analysis, diags, mentions = result
+        stored = _store_analysis(analysis) if analysis is not None else None
+        if analysis is not None and stored is None:
+            return
+        self.entries[folder] = (mtime, files, stats, stored, list(diags), mentions)
+        self.changed = True
 
     def save(self) -> None:
-        """Write the cache when it changed (atomically); entries of files not seen in this run are dropped."""
+        """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped."""
         stale = self.entries.keys() - self.seen
         for key in stale:
             del self.entries[key]
         if not (self.changed or stale):
             return
-        data = pickle.dumps({"version": self.version, "entries": self.entries}, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps({"key": self.key, "entries": self.entries}, pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
             atomic_write(self.file, data)

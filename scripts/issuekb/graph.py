@@ -25,6 +25,7 @@ __all__ = [
     "Fix",
     "LinkGraph",
     "Neighbourhood",
+    "analysis_mentions",
     "build_graph",
     "graph_diagnostics",
     "same_commit_keys",
@@ -120,7 +121,8 @@ def same_commit_keys(shas: Iterable[str]) -> dict[str, str]:
     return keys
 
 
-def _analysis_mentions(analysis: Analysis) -> tuple[Mention, ...]:
+def analysis_mentions(analysis: Analysis) -> tuple[Mention, ...]:
+    """The mentions of other issues in an analysis's body and companion pages, in file order."""
     found = find_mentions(analysis.body, analysis.repo)
     for companion in analysis.companions:
         found.extend(find_mentions(companion.body, analysis.repo))
@@ -168,13 +170,16 @@ def build_graph(kb: KnowledgeBase) -> LinkGraph:
     incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
     by_commit: dict[str, list[IssueRef]] = defaultdict(list)
     analyses = [a for a in kb.analyses if kb.by_ref.get(a.ref) is a]
+    known = kb.mentions  # found while loading (or kept by the record cache), by the analysis's rel
     graph.commit_keys = commit_keys = same_commit_keys(sha for a in analyses for sha in a.commits)
 
     for analysis in analyses:
         ref = analysis.ref
         if analysis.duplicate_of is not None and analysis.duplicate_of != ref:
             direct[analysis.duplicate_of].append(ref)
-        mentions = _analysis_mentions(analysis)
+        mentions = known.get(analysis.rel)
+        if mentions is None:
+            mentions = analysis_mentions(analysis)
         graph.mentions[ref] = mentions
         outgoing = set(analysis.related) | {m.ref for m in mentions}
         if analysis.duplicate_of is not None:

@@ -15,24 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from issuekb.cache import ParseCache
+from issuekb.cache import FolderResult, RecordCache
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
-from issuekb.load import Document, load_document
+from issuekb.graph import analysis_mentions
+from issuekb.load import load_document
 from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
 from issuekb.refs import IssueRef
 from issuekb.schema import COMPANIONS
-from issuekb.validate import validate
+from issuekb.validate import file_diagnostics, validate
 
 if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
+    from issuekb.mentions import Mention
 
 __all__ = ["KnowledgeBase", "discover", "load_kb"]
 
 ANALYSIS_FILE = "analysis.md"
-
-#: `load_document`, or a cache's method with the same signature
-Loader = Callable[..., tuple[Document, list[Diagnostic]]]
 
 
 @dataclass(slots=True)
@@ -42,6 +41,8 @@ class KnowledgeBase:
     config: Config
     analyses: list[Analysis] = field(default_factory=list)
     by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
+    #: mentions of other issues found while loading, by the analysis's `rel` (the graph computes the rest)
+    mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict, repr=False, compare=False)
     _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -63,10 +64,18 @@ class KnowledgeBase:
         return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
 
 
-def discover(config: Config) -> tuple[list[tuple[Path, frozenset[str]]], list[Diagnostic]]:
+def _list_files(folder: str) -> frozenset[str]:
+    with os.scandir(folder) as inner:
+        return frozenset(e.name for e in inner if e.is_file())
+
+
+def discover(
+    config: Config, list_files: Callable[[str], frozenset[str]] = _list_files
+) -> tuple[list[tuple[Path, frozenset[str]]], list[Diagnostic]]:
     """Every `analyses/<NNNN>-<slug>/analysis.md` with the names of the files beside it, sorted.
 
-    One directory listing per folder (no stat per companion); stray files are warnings.
+    One directory listing per folder (no stat per companion), or whatever `list_files` does (the record
+    cache answers for an unchanged folder); stray files are warnings.
     """
     root = config.analyses_dir
     diags: list[Diagnostic] = []
@@ -86,8 +95,7 @@ def discover(config: Config) -> tuple[list[tuple[Path, frozenset[str]]], list[Di
     for name, is_dir in listing:
         entry = root / name
         if is_dir:
-            with os.scandir(entry) as inner:
-                names = frozenset(e.name for e in inner if e.is_file())
+            names = list_files(str(entry))
             if ANALYSIS_FILE in names:
                 found.append((entry / ANALYSIS_FILE, names))
             else:
@@ -114,7 +122,7 @@ def discover(config: Config) -> tuple[list[tuple[Path, frozenset[str]]], list[Di
 
 
 def _companions(
-    config: Config, folder: Path, names: frozenset[str], load: Loader = load_document
+    config: Config, folder: Path, names: frozenset[str]
 ) -> tuple[tuple[Companion, ...], list[Diagnostic]]:
     out: list[Companion] = []
     diags: list[Diagnostic] = []
@@ -122,7 +130,7 @@ def _companions(
         if name not in names:
             continue
         path = folder / name
-        doc, found = load(path, config.rel(path), require_front_matter=False)
+        doc, found = load_document(path, config.rel(path), require_front_matter=False)
         diags.extend(found)
         out.append(Companion(name, title, path, doc.rel, doc.body, doc.body_line))
     return tuple(out), diags
@@ -133,8 +141,8 @@ def load_kb(
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted.
 
-    With `cache`, unchanged files are read from the parse cache under the root (`issuekb.cache`), which
-    is then updated; the records and diagnostics are the same either way.
+    With `cache`, unchanged folders are answered from the record cache under the root (`issuekb.cache`),
+    which is then updated; the records and diagnostics are the same either way.
     """
     with _gc_paused():
         return _load_kb(config, today=today, git=git, cache=cache)
@@ -160,26 +168,44 @@ def _load_kb(
     config: Config, *, today: dt.date | None, git: bool, cache: bool
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
     kb = KnowledgeBase(config)
-    parse_cache = ParseCache.open(config.root) if cache else None
-    load: Loader = parse_cache.load_document if parse_cache is not None else load_document
-    paths, diags = discover(config)
+    today = today or dt.date.today()
+    records = RecordCache.open(config, today) if cache else None
+    paths, diags = discover(config, records.names) if records is not None else discover(config)
     for path, names in paths:
-        doc, found = load(path, config.rel(path))
+        if records is not None:
+            folder = str(path.parent)
+            files = (ANALYSIS_FILE, *(name for name in COMPANIONS if name in names))
+            result, stats = records.get(path, folder, files)
+            if result is None:
+                result = _load_folder(config, path, names, today)
+                records.put(folder, names, stats, result)
+        else:
+            result = _load_folder(config, path, names, today)
+        analysis, found, mentions = result
         diags.extend(found)
-        analysis, found = build_analysis(doc, config.upstream, today=today)
-        diags.extend(found)
-        if analysis is None:
-            continue
-        analysis.companions, found = _companions(config, path.parent, names, load)
-        diags.extend(found)
-        kb.analyses.append(analysis)
+        if analysis is not None:
+            kb.analyses.append(analysis)
+            kb.mentions[analysis.rel] = mentions
     kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
-    diags.extend(validate(kb, git=git))
-    if parse_cache is not None:
-        parse_cache.save()
+    diags.extend(validate(kb, git=git, per_file=False))
+    if records is not None:
+        records.save()
     return kb, sorted(diags, key=sort_key)
+
+
+def _load_folder(config: Config, path: Path, names: frozenset[str], today: dt.date) -> FolderResult:
+    """The work on one analysis folder that depends on its files alone: load, model, body rules, mentions."""
+    doc, diags = load_document(path, config.rel(path))
+    analysis, found = build_analysis(doc, config.upstream, today=today)
+    diags.extend(found)
+    if analysis is None:
+        return None, diags, ()
+    analysis.companions, found = _companions(config, path.parent, names)
+    diags.extend(found)
+    diags.extend(file_diagnostics(analysis))
+    return analysis, diags, analysis_mentions(analysis)
 
 
 def folder_number(folder: str) -> int | None:

@@ -18,8 +18,9 @@ from issuekb.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
 
 if TYPE_CHECKING:
     from issuekb.kb import KnowledgeBase
+    from issuekb.model import Analysis
 
-__all__ = ["RULES", "canonical_of", "validate"]
+__all__ = ["KB_RULES", "RULES", "canonical_of", "file_diagnostics", "validate"]
 
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
@@ -150,25 +151,28 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
             )
 
 
-def rule_template_left(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """Template placeholders in the body must be replaced (the model checks the front matter's)."""
-    for analysis in kb.analyses:
-        yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
-        for companion in analysis.companions:
-            yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
+def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
+    """The body rules of one analysis and its companions: placeholders, template text, an empty body.
+
+    They depend on that folder's files only, so the record cache (`issuekb.cache`) keeps their results.
+    """
+    yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
+    for companion in analysis.companions:
+        yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
+    if not analysis.body.strip():
+        yield Diagnostic.warning(
+            "body-empty",
+            analysis.rel,
+            analysis.body_line,
+            "Analysis has no body",
+            "Write at least the problem and the root cause; `make new` starts from the template.",
+        )
 
 
-def rule_body(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """An analysis should have a body."""
+def rule_files(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """The body rules (`file_diagnostics`) of every analysis."""
     for analysis in kb.analyses:
-        if not analysis.body.strip():
-            yield Diagnostic.warning(
-                "body-empty",
-                analysis.rel,
-                analysis.body_line,
-                "Analysis has no body",
-                "Write at least the problem and the root cause; `make new` starts from the template.",
-            )
+        yield from file_diagnostics(analysis)
 
 
 def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -195,7 +199,9 @@ def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             yield Diagnostic.error("commit-unknown", analysis.rel, analysis.line_of("commits", i), message)
 
 
-RULES = (rule_unique, rule_duplicates, rule_related, rule_template_left, rule_body)
+#: Rules that need more than one file; `validate(per_file=False)` runs only these.
+KB_RULES = (rule_unique, rule_duplicates, rule_related)
+RULES = (*KB_RULES, rule_files)
 
 
 def rule_graph(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -205,9 +211,12 @@ def rule_graph(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     yield from graph_diagnostics(kb, kb.graph)
 
 
-def validate(kb: KnowledgeBase, *, git: bool = True) -> list[Diagnostic]:
-    """Run every knowledge-base rule (and the git check when asked and configured)."""
-    diags = [d for rule in (*RULES, rule_graph) for d in rule(kb)]
+def validate(kb: KnowledgeBase, *, git: bool = True, per_file: bool = True) -> list[Diagnostic]:
+    """Run every knowledge-base rule (and the git check when asked and configured).
+
+    `per_file=False` leaves out the body rules (`file_diagnostics`), which `load_kb` runs per folder.
+    """
+    diags = [d for rule in (*(RULES if per_file else KB_RULES), rule_graph) for d in rule(kb)]
     if git:
         diags.extend(rule_commits_exist(kb))
     return diags

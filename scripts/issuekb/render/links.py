@@ -67,6 +67,8 @@ class RepoLinks(GitHubLinks):
         self.from_dir = (from_dir or config.tracking_file.parent).resolve()
         #: folder of analysis folders (e.g. analyses/) -> (that folder resolved, its path from `from_dir`)
         self._prefixes: dict[str, tuple[str, str]] = {}
+        #: target path -> its link (TRACKING.md links to most analyses twice)
+        self._done: dict[Path, str] = {}
 
     @classmethod
     def for_file(cls, config: Config, generated: Path) -> RepoLinks:
@@ -75,7 +77,10 @@ class RepoLinks(GitHubLinks):
 
     def analysis(self, analysis: Analysis, companion: Companion | None = None) -> str:
         target = companion.path if companion is not None else analysis.path
-        return quote(self._relative(target))
+        link = self._done.get(target)
+        if link is None:
+            link = self._done[target] = quote(self._relative(target))
+        return link
 
     def _relative(self, target: Path) -> str:
         """`relpath(target.resolve(), from_dir)`, resolving the folder of analysis folders only once.
@@ -88,8 +93,8 @@ class RepoLinks(GitHubLinks):
         if (
             target.name not in ("", ".", "..")
             and folder.name not in ("", ".", "..")
-            and not folder.is_symlink()
-            and not target.is_symlink()
+            and not os.path.islink(folder_str := str(folder))  # noqa: PTH114 - one str, no Path object
+            and not os.path.islink(f"{folder_str}/{target.name}")  # noqa: PTH114
         ):
             base = str(folder.parent)
             known = self._prefixes.get(base)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from issuekb.model import FOLDER_RE, SHA_RE
@@ -65,6 +65,8 @@ class Context:
     graph: LinkGraph
     state: UpstreamState
     links: Links
+    #: title -> escaped title (every title is shown in the issue table and in the timeline)
+    _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def upstream(self) -> str:
@@ -96,7 +98,10 @@ class Context:
 
     def md_title(self, analysis: Analysis) -> str:
         """The analysis's title, escaped for a table cell."""
-        return md_cell(analysis.title)
+        escaped = self._titles.get(analysis.title)
+        if escaped is None:
+            escaped = self._titles[analysis.title] = md_cell(analysis.title)
+        return escaped
 
     def refs(self, refs: Iterable[IssueRef], repo: str | None = None) -> str:
         return ", ".join(self.issue_link(r, repo) for r in refs) or DASH
