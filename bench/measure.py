@@ -33,7 +33,7 @@ def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
     from issuekb.upstream import load_state
 
     config = load_config(root)
-    kb, diags = load_kb(config, git=False, cache=cache)
+    kb, diags = load_kb(config, git=False, cache=cache, frozen=True)
     format_diagnostics(diags)
     state, _ = load_state(config.state_file)
     render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, config.tracking_file))

@@ -8,6 +8,7 @@ must invalidate the entry shows no mark there and gives exactly the fresh run's 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import pickle
 import shutil
@@ -325,3 +326,15 @@ def test_commands_use_the_cache_unless_told_not_to(broken: Path) -> None:
     result = runner.invoke(cli, ["tracking", "--root", str(broken), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert not (broken / CACHE_DIR).exists()
+
+
+def test_frozen_loading_gives_the_same_result_and_freezes_the_records(broken: Path) -> None:
+    config = load_config(broken)
+    kb, diags = load_kb(config, today=TODAY, git=False)
+    try:
+        frozen_kb, frozen = load_kb(config, today=TODAY, git=False, frozen=True)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert frozen == diags
+    assert records(frozen_kb) == records(kb)

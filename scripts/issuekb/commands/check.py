@@ -63,7 +63,7 @@ def command(
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    kb, diags = load_kb(config, today=today.date() if today else None, cache=not no_cache)
+    kb, diags = load_kb(config, today=today.date() if today else None, cache=not no_cache, frozen=True)
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)
     if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):

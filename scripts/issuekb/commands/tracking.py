@@ -49,7 +49,7 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
     config = get_config(root)
     target = config.tracking_file
     name = config.rel(target)
-    kb, diags = load_kb(config, git=False, cache=not no_cache)
+    kb, diags = load_kb(config, git=False, cache=not no_cache, frozen=True)
     state, state_diags = load_state(config.state_file, config.rel(config.state_file))
     fatal = [d for d in diags if d.code == "kb-missing"] + state_diags
     if fatal:
