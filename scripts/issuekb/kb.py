@@ -92,27 +92,27 @@ def discover(
     found: list[tuple[Path, frozenset[str]]] = []
     with os.scandir(root) as entries:
         listing = sorted((e.name, e.is_dir()) for e in entries if not e.name.startswith("."))
+    root_str = str(root)
     for name, is_dir in listing:
-        entry = root / name
         if is_dir:
-            names = list_files(str(entry))
+            names = list_files(os.path.join(root_str, name))  # noqa: PTH118 - a str for os.stat and os.scandir
             if ANALYSIS_FILE in names:
-                found.append((entry / ANALYSIS_FILE, names))
+                found.append((root.joinpath(name, ANALYSIS_FILE), names))
             else:
                 diags.append(
                     Diagnostic.warning(
                         "kb-no-analysis",
-                        config.rel(entry),
+                        config.rel(root / name),
                         1,
                         f"Folder has no {ANALYSIS_FILE}",
                         "Every analysis folder holds an analysis.md; remove the folder or add the file.",
                     )
                 )
-        elif entry.suffix == ".md" and entry.name.lower() not in {"readme.md", "index.md"}:
+        elif name.endswith(".md") and name.lower() not in {"readme.md", "index.md"}:
             diags.append(
                 Diagnostic.warning(
                     "kb-stray-file",
-                    config.rel(entry),
+                    config.rel(root / name),
                     1,
                     "Markdown file outside an analysis folder is ignored",
                     "Move it into analyses/<NNNN>-<slug>/ or into docs/.",
@@ -184,7 +184,7 @@ def _load_kb(
     paths, diags = discover(config, records.names) if records is not None else discover(config)
     for path, names in paths:
         if records is not None:
-            folder = str(path.parent)
+            folder = os.path.dirname(str(path))  # noqa: PTH120 - the str `discover` listed
             files = (ANALYSIS_FILE, *(name for name in COMPANIONS if name in names))
             result, stats = records.get(path, folder, files)
             if result is None:

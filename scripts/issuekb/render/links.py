@@ -67,8 +67,7 @@ class RepoLinks(GitHubLinks):
         self.from_dir = (from_dir or config.tracking_file.parent).resolve()
         #: folder of analysis folders (e.g. analyses/) -> (that folder resolved, its path from `from_dir`)
         self._prefixes: dict[str, tuple[str, str]] = {}
-        #: target path -> its link (TRACKING.md links to most analyses twice)
-        self._done: dict[Path, str] = {}
+        self._here = str(self.from_dir)
 
     @classmethod
     def for_file(cls, config: Config, generated: Path) -> RepoLinks:
@@ -77,34 +76,34 @@ class RepoLinks(GitHubLinks):
 
     def analysis(self, analysis: Analysis, companion: Companion | None = None) -> str:
         target = companion.path if companion is not None else analysis.path
-        link = self._done.get(target)
-        if link is None:
-            link = self._done[target] = quote(self._relative(target))
-        return link
+        return quote(self._relative(target))
 
     def _relative(self, target: Path) -> str:
         """`relpath(target.resolve(), from_dir)`, resolving the folder of analysis folders only once.
 
         When neither the analysis folder nor the file is a symbolic link (two `lstat`s) and the links are
         not made from inside the analysis folder, the resolved target is the resolved grandparent joined
-        with the two names, and its relative path is the grandparent's joined with them.
+        with the two names, and its relative path is the grandparent's joined with them. The names are
+        cut from the path's string (a `Path` is already normalised), without a `Path` object per link.
         """
-        folder = target.parent
+        text = str(target)
+        folder, _, name = text.rpartition("/")
+        base, _, folder_name = folder.rpartition("/")
         if (
-            target.name not in ("", ".", "..")
-            and folder.name not in ("", ".", "..")
-            and not os.path.islink(folder_str := str(folder))  # noqa: PTH114 - one str, no Path object
-            and not os.path.islink(f"{folder_str}/{target.name}")  # noqa: PTH114
+            base
+            and name not in ("", ".", "..")
+            and folder_name not in ("", ".", "..")
+            and not os.path.islink(folder)  # noqa: PTH114 - a str: no Path object per link
+            and not os.path.islink(text)  # noqa: PTH114
         ):
-            base = str(folder.parent)
             known = self._prefixes.get(base)
             if known is None:
                 real = Path(base).resolve()
                 known = (str(real), Path(os.path.relpath(real, self.from_dir)).as_posix())
                 self._prefixes[base] = known
-            real_folder = f"{known[0].rstrip('/')}/{folder.name}"
-            here = str(self.from_dir)
+            real_folder = f"{known[0].rstrip('/')}/{folder_name}"
+            here = self._here
             if here != real_folder and not here.startswith(real_folder + "/"):
-                names = f"{folder.name}/{target.name}"
+                names = f"{folder_name}/{name}"
                 return names if known[1] == "." else f"{known[1]}/{names}"
         return Path(os.path.relpath(target.resolve(), self.from_dir)).as_posix()

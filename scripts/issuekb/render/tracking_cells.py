@@ -29,6 +29,8 @@ DASH = "—"
 NOT_SYNCED = "not synced"
 _TAG_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 _TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+#: each status (None: unknown) as its cell
+_STATUS_LABELS: dict[Status | None, str] = {None: "❓ unknown", **{s: f"{s.emoji} {s.value}" for s in Status}}
 #: GitHub's state_reason values, in words
 _REASONS = {
     "completed": "completed",
@@ -113,7 +115,7 @@ class Context:
     # -- status, resolution, fix --------------------------------------------------------------------
     @staticmethod
     def status(status: Status | None) -> str:
-        return f"{status.emoji} {status.value}" if status is not None else "❓ unknown"
+        return _STATUS_LABELS[status]
 
     def resolution(self, analysis: Analysis, repo: str | None = None) -> str:
         if analysis.duplicate_of is not None:
