@@ -3,8 +3,8 @@
 Each measurement runs in a fresh interpreter so that its peak RSS is its own. KIND is:
 
 - `core`: load, check, link graph and TRACKING.md render, as `issuekb check` + `issuekb tracking` do,
-  reading every file (no parse cache);
-- `core-cached`: the same with the parse cache under ROOT/.issuekb-cache/ (a repeated run: the caller
+  reading every file (no record cache);
+- `core-cached`: the same with the record cache under ROOT/.issuekb-cache/ (a repeated run: the caller
   fills the cache first);
 - `baseline`: python-frontmatter's default loader over the same analysis files (what a user would write);
 - `mkdocs`: `mkdocs build` of ROOT/mkdocs.yml (the site with the plugin, or the plain-Markdown floor).

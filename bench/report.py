@@ -47,7 +47,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     site = _row(results["site"], SITE_N)
     small = _row(results["site"], SITE_SMALL)
     found = []
-    for key, label in (("issuekb", "no cache"), ("issuekb_cached", "parse cache")):
+    for key, label in (("issuekb", "no cache"), ("issuekb_cached", "record cache")):
         run = core[key] if core else None
         found += [
             _target(
@@ -104,7 +104,7 @@ def _s(value: float) -> str:
 
 def _core_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| N | issuekb s (CPU s) | with parse cache s (CPU s) | python-frontmatter s (CPU s) "
+        "| N | issuekb s (CPU s) | with record cache s (CPU s) | python-frontmatter s (CPU s) "
         "| speed-up | speed-up, cache | peak RSS MB: issuekb / cache / frontmatter |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]

@@ -31,8 +31,8 @@ from bench.synth import generate
 __all__ = ["main", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Generated files get a time stamp well in the past: a real knowledge base's files are not brand new,
-#: and the parse cache does not record files modified in the last seconds.
+#: Generated files and folders get a time stamp well in the past: a real knowledge base's files are not
+#: brand new, and the record cache does not record files or folders modified in the last seconds.
 _PAST = 1_700_000_000
 
 
@@ -57,9 +57,10 @@ def machine() -> dict[str, Any]:
 
 
 def _age(root: Path) -> None:
-    for folder, _, names in os.walk(root):
+    for folder, _, names in os.walk(root, topdown=False):  # a folder after its files
         for name in names:
             os.utime(Path(folder) / name, (_PAST, _PAST))
+        os.utime(folder, (_PAST, _PAST))
 
 
 def _measure(kind: str, root: Path) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
         _age(root)
         print(f"[bench] core N={n}", file=sys.stderr, flush=True)
         cold = _median("core", root, runs)
-        _measure("core-cached", root)  # fills the parse cache
+        _measure("core-cached", root)  # fills the record cache
         cached = _median("core-cached", root, runs)
         baseline = _median("baseline", root, runs)
         rows.append({"n": n, "issuekb": cold, "issuekb_cached": cached, "baseline": baseline})
