@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from issuekb.load import Document
 from issuekb.model import Analysis, Companion
-from issuekb.writes import atomic_write
+from issuekb.writes import atomic_write_with
 
 if TYPE_CHECKING:
     from issuekb.config import Config
@@ -221,6 +221,8 @@ class RecordCache:
             del self.entries[key]
         if not (self.changed or stale):
             return
-        data = pickle.dumps({"key": self.key, "entries": self.entries}, pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):
-            atomic_write(self.file, data)
+        data = {"key": self.key, "entries": self.entries}
+        with contextlib.suppress(
+            OSError
+        ):  # streamed: a pickle of 60 MB at 10,000 analyses is never held whole
+            atomic_write_with(self.file, lambda handle: pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL))

@@ -5,20 +5,27 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["atomic_write", "write_if_changed"]
+__all__ = ["atomic_write", "atomic_write_with", "write_if_changed"]
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` so that readers see the old file or the new one, never a mix."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_with(path, lambda handle: handle.write(raw))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`atomic_write` of what `write(handle)` writes: large data need not be held in memory whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

@@ -27,7 +27,7 @@ def get_config(root: Path | None) -> Config:
 no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
-    help="Read every file afresh instead of using the parse cache under .issuekb-cache/ (and update nothing there).",
+    help="Read every file afresh instead of using the record cache under .issuekb-cache/ (and update nothing there).",
 )
 
 config_option = click.option(
