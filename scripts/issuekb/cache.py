@@ -53,7 +53,7 @@ FolderResult = tuple["Analysis | None", "list[Diagnostic]", "tuple[Mention, ...]
 _StoredDoc = tuple[
     str, str, "int | str", Any, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]
 ]
-#: The analysis's own fields (`_PLAIN` order), its document, its companions as (name, title, rel, body,
+#: The analysis's own fields (`_FIELDS` order), its document, its companions as (name, title, rel, body,
 #: body_line): what a `Companion` keeps of its page.
 _StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, str, int], ...]]
 #: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
@@ -63,9 +63,12 @@ _Entry = tuple[
     int, frozenset[str], _Stats, "_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]"
 ]
 
-#: Analysis fields stored as they are; the others are rebuilt (path), come from the document (body,
-#: doc) or are stored apart (companions).
-_PLAIN = tuple(f.name for f in fields(Analysis) if f.name not in {"path", "body", "doc", "companions"})
+#: Analysis fields in the order of its constructor. They are stored as they are, but for the path
+#: (rebuilt), the body and document (stored as the document) and the companions (stored apart): those
+#: are stored as None and set on restoring.
+_FIELDS = tuple(f.name for f in fields(Analysis))
+_APART = ("path", "body", "doc", "companions")
+_PATH, _BODY, _DOC, _COMPANIONS = (_FIELDS.index(name) for name in _APART)
 
 
 def cache_version() -> str:
@@ -94,7 +97,7 @@ def _restore_doc(path: Path, stored: _StoredDoc) -> Document:
 def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
     if analysis.doc is None or analysis.doc.body is not analysis.body:
         return None  # not as `build_analysis` makes it: not recorded
-    plain = tuple(getattr(analysis, name) for name in _PLAIN)
+    plain = tuple(None if name in _APART else getattr(analysis, name) for name in _FIELDS)
     companions = tuple((c.name, c.title, c.rel, c.body, c.body_line) for c in analysis.companions)
     return plain, _store_doc(analysis.doc), companions
 
@@ -102,12 +105,17 @@ def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
 def _restore_analysis(path: Path, stored: _StoredAnalysis) -> Analysis:
     plain, stored_doc, companions = stored
     doc = _restore_doc(path, stored_doc)
-    analysis = Analysis(**dict(zip(_PLAIN, plain, strict=True)), path=path, body=doc.body, doc=doc)
-    analysis.companions = tuple(
-        Companion(name, title, path.parent / name, rel, body, body_line)
-        for name, title, rel, body, body_line in companions
-    )
-    return analysis
+    args = list(plain)
+    args[_PATH], args[_BODY], args[_DOC] = path, doc.body, doc
+    if companions:
+        folder = path.parent
+        args[_COMPANIONS] = tuple(
+            Companion(name, title, folder / name, rel, body, body_line)
+            for name, title, rel, body, body_line in companions
+        )
+    else:
+        args[_COMPANIONS] = ()
+    return Analysis(*args)
 
 
 def _key(config: Config, today: dt.date) -> tuple[str, ...]:
@@ -181,10 +189,14 @@ class RecordCache:
         """
         self.seen.add(folder)
         try:
-            stats = tuple(
-                (name, (st := os.stat(f"{folder}/{name}")).st_size, st.st_mtime_ns)  # noqa: PTH116
-                for name in files
-            )
+            if len(files) == 1:  # most folders: analysis.md alone
+                st = os.stat(f"{folder}/{files[0]}")  # noqa: PTH116 - a str: no Path object per file
+                stats: _Stats | None = ((files[0], st.st_size, st.st_mtime_ns),)
+            else:
+                stats = tuple(
+                    (name, (st := os.stat(f"{folder}/{name}")).st_size, st.st_mtime_ns)  # noqa: PTH116
+                    for name in files
+                )
         except OSError:
             stats = None
         entry = self.entries.get(folder)
