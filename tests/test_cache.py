@@ -233,14 +233,36 @@ def test_new_and_removed_folders(broken: Path) -> None:
     assert any(key.endswith("0099-new") for key in entries)
 
 
-def test_another_day_invalidates_everything(broken: Path) -> None:
+def unmarked(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diags if d.code != MARK]
+
+
+def test_another_day_keeps_only_the_entries_it_cannot_change(broken: Path) -> None:
+    """An entry holds from the latest date of its front matter on, or on its own day for a future date."""
     run(broken, cache=True)
     mark(broken)
-    earlier = dt.date(2020, 1, 1)
+    later = TODAY + dt.timedelta(days=1)
+    _, diags, _ = run(broken, cache=True, today=later)
+    _, fresh, _ = run(broken, cache=False, today=later)
+    assert unmarked(diags) == fresh
+    kept = marked(diags)
+    assert "0017-date-future" not in kept  # its message names the day
+    assert "0001-load-encoding" not in kept  # no record: held on its own day only
+    assert {"0043-valid", "0018-date-order", "0011-field-enum"} <= kept
+
+
+def test_an_earlier_day_drops_entries_with_later_dates(broken: Path) -> None:
+    run(broken, cache=True)
+    mark(broken)
+    earlier = dt.date(2025, 4, 2)  # 0043-valid was resolved on 2025-04-03
     _, diags, _ = run(broken, cache=True, today=earlier)
-    assert not marked(diags)
-    assert outputs(broken, cache=True, today=earlier) == outputs(broken, cache=False, today=earlier)
-    assert outputs(broken, cache=True, today=earlier) != outputs(broken, cache=False)  # a date rule tells
+    _, fresh, _ = run(broken, cache=False, today=earlier)
+    assert unmarked(diags) == fresh
+    assert any(d.code == "date-future" and "0043-valid" in d.path for d in fresh)
+    kept = marked(diags)
+    assert "0043-valid" not in kept
+    assert "0011-field-enum" in kept  # no date at all: every day
+    assert fresh != run(broken, cache=False)[1]  # the day changed what a date rule says
 
 
 def test_another_upstream_invalidates_everything(broken: Path) -> None:
@@ -338,3 +360,15 @@ def test_frozen_loading_gives_the_same_result_and_freezes_the_records(broken: Pa
         gc.unfreeze()
     assert frozen == diags
     assert records(frozen_kb) == records(kb)
+
+
+def test_every_date_of_a_front_matter_bounds_the_days_of_its_entry() -> None:
+    meta = {
+        "a": ["2030-01-02", {"b": dt.date(2031, 1, 1)}],
+        "c": " 2029-05-05 ",
+        "d": "2029-13-01",  # not a real date: the model compares nothing
+        "e": "on 2040-01-01",  # not a date field's value either
+        "f": dt.datetime(2028, 2, 3, 4, 5, tzinfo=dt.UTC),
+    }
+    found = sorted(dt.date.fromordinal(day) for day in issuekb.cache._dates(meta))
+    assert found == [dt.date(2028, 2, 3), dt.date(2029, 5, 5), dt.date(2030, 1, 2), dt.date(2031, 1, 1)]

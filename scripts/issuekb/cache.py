@@ -10,8 +10,9 @@ mentions. The knowledge-base-wide rules (uniqueness, duplicate chains, the graph
 
 The whole cache belongs to one key: the package version and a hash of the source of every top-level
 module of the package (a code change can never serve stale results), the knowledge base's root and
-analyses folder, the configured upstream (the default repository of every reference) and the day the
-date rules compare with. Files or folders modified in the last seconds are not recorded ("racy" time
+analyses folder and the configured upstream (the default repository of every reference). The day the
+date rules compare with is part of each entry: an entry holds from the latest date its front matter
+names on, or only on its own day when a date was reported to be in the future. Files or folders modified in the last seconds are not recorded ("racy" time
 stamps: the next edit could keep the same size and time stamp). It is only ever a shortcut: a missing,
 corrupt, foreign or unwritable cache is ignored and the run does every file's work itself; nothing it
 holds reaches an output that a fresh run would not produce.
@@ -24,11 +25,14 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
 from issuekb.load import Document
 from issuekb.model import Analysis, Companion
 from issuekb.writes import atomic_write_with
@@ -58,10 +62,14 @@ _StoredDoc = tuple[
 _StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, str, int], ...]]
 #: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
 _Stats = tuple[tuple[str, int, int], ...]
-#: names' folder mtime_ns, the file names, the files' stats, the stored analysis, diagnostics, mentions
+#: The days (date ordinals, first and last) on which an entry holds: see `_days`.
+_Days = tuple[int, int]
+#: names' folder mtime_ns, the file names, the files' stats, the stored analysis, diagnostics, mentions,
+#: the days it holds on
 _Entry = tuple[
-    int, frozenset[str], _Stats, "_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]"
+    int, frozenset[str], _Stats, "_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]", _Days
 ]
+_ALWAYS = sys.maxsize
 
 #: Analysis fields in the order of its constructor. They are stored as they are, but for the path
 #: (rebuilt), the body and document (stored as the document) and the companions (stored apart): those
@@ -118,22 +126,47 @@ def _restore_analysis(path: Path, stored: _StoredAnalysis) -> Analysis:
     return Analysis(*args)
 
 
-def _key(config: Config, today: dt.date) -> tuple[str, ...]:
-    return (
-        cache_version(),
-        str(config.root),
-        str(config.analyses_dir),
-        config.upstream,
-        today.isoformat(),
-    )
+def _days(result: FolderResult, today: int) -> _Days:
+    """The days on which a folder's result is the same as on `today`.
+
+    The only rule that reads the day is "a date must not be in the future", whose message names the day:
+    a result with such a message (or without a record whose front matter could be read) holds on
+    `today` alone. Otherwise it holds on every day from the latest date in the front matter on (none of
+    its dates is then in the future), whichever field or list the date is in.
+    """
+    analysis, diags, _ = result
+    if analysis is None or analysis.doc is None or any(d.code == "date-future" for d in diags):
+        return today, today
+    return max(_dates(analysis.doc.meta), default=0), _ALWAYS
+
+
+def _dates(value: object) -> Iterator[int]:
+    """Every value in a front matter that `fields.date_field` would read as a date, as an ordinal."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _dates(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dates(item)
+    elif isinstance(value, dt.date):  # a datetime too
+        yield value.toordinal()
+    elif isinstance(value, str) and _DATE_RE.match(value.strip()):
+        with contextlib.suppress(ValueError):
+            yield dt.date.fromisoformat(value.strip()).toordinal()
+
+
+def _key(config: Config) -> tuple[str, ...]:
+    return (cache_version(), str(config.root), str(config.analyses_dir), config.upstream)
 
 
 @dataclass(slots=True)
 class RecordCache:
-    """Per-folder results of one knowledge base, valid for one key (code, root, upstream, today)."""
+    """Per-folder results of one knowledge base, valid for one key (code, root, upstream); see `_days`."""
 
     file: Path
     key: tuple[str, ...]
+    #: the day the date rules compare with, as an ordinal
+    today: int
     entries: dict[str, _Entry] = field(default_factory=dict)
     #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
     seen: set[str] = field(default_factory=set)
@@ -147,7 +180,7 @@ class RecordCache:
     @classmethod
     def open(cls, config: Config, today: dt.date) -> RecordCache:
         """The cache of the knowledge base of `config`; empty when there is none or it cannot be used."""
-        cache = cls(config.root / CACHE_DIR / CACHE_FILE, _key(config, today))
+        cache = cls(config.root / CACHE_DIR / CACHE_FILE, _key(config), today.toordinal())
         try:
             with cache.file.open("rb") as handle:
                 stored = pickle.load(handle)  # noqa: S301 - our own file, written by `save`
@@ -200,7 +233,12 @@ class RecordCache:
         except OSError:
             stats = None
         entry = self.entries.get(folder)
-        if stats is not None and entry is not None and entry[2] == stats:
+        if (
+            stats is not None
+            and entry is not None
+            and entry[2] == stats
+            and entry[6][0] <= self.today <= entry[6][1]
+        ):
             self.hits += 1
             stored = entry[3]
             analysis = _restore_analysis(path, stored) if stored is not None else None
@@ -223,7 +261,7 @@ class RecordCache:
         stored = _store_analysis(analysis) if analysis is not None else None
         if analysis is not None and stored is None:
             return
-        self.entries[folder] = (mtime, files, stats, stored, list(diags), mentions)
+        self.entries[folder] = (mtime, files, stats, stored, list(diags), mentions, _days(result, self.today))
         self.changed = True
 
     def save(self) -> None:
