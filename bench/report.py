@@ -38,7 +38,7 @@ def _target(
     if value is None:
         return {"target": name, "measured": None, "met": None}
     met = value <= limit if at_most else value >= limit
-    return {"target": name, "measured": round(value, 3), "unit": unit, "met": met}
+    return {"target": name, "measured": value, "unit": unit, "met": met}
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
