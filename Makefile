@@ -75,7 +75,7 @@ lock: $(STAMP) ## Refresh constraints.txt from the installed versions
 
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
 
 .PHONY: distclean
 distclean: clean ## Remove everything generated, .venv included
