@@ -432,12 +432,18 @@ SCHEMES = {
 }
 
 
-def page_html(blocks: dict[str, str]) -> dict[str, str]:
+#: The site's stylesheet, which gives the pictures their colours (the plugin adds it to every page).
+STYLESHEET = REPO_ROOT / "scripts" / "issuekb" / "assets" / "issuekb.css"
+
+
+def page_html(blocks: dict[str, str], *, stylesheet: bool = True) -> dict[str, str]:
+    css = f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>" if stylesheet else ""
     pages = {}
     for scheme, (style, (r, g, b)) in SCHEMES.items():
         main = f"<main style='width:760px;padding:8px;background:rgb({r},{g},{b});{style}'>"
         pages[scheme] = (
-            f"<!doctype html><html><body style='margin:0'>{main}{''.join(blocks.values())}</main></body></html>"
+            f"<!doctype html><html><head>{css}</head><body style='margin:0'>{main}"
+            f"{''.join(blocks.values())}</main></body></html>"
         )
     return pages
 
@@ -482,7 +488,21 @@ def test_readable_in_both_schemes_and_scales_to_the_container() -> None:
                 # Text follows the scheme: every label stands out from the page's background.
                 background = SCHEMES[scheme][1]
                 assert min(contrast(fill, background) for fill in fills) >= 4.5
+                # Links take the colour Material gives links in this scheme.
+                links = page.eval_on_selector_all(
+                    "svg a text", "els => els.map(e => getComputedStyle(e).fill)"
+                )
+                link = re.search(r"--md-typeset-a-color:#(\w\w)(\w\w)(\w\w)", SCHEMES[scheme][0])
+                assert link is not None
+                assert links and set(links) == {
+                    "rgb({}, {}, {})".format(*(int(h, 16) for h in link.groups()))
+                }
                 page.screenshot(path=str(ARTIFACTS / f"{scheme}.png"), full_page=True)
+            # The colours come from the stylesheet: without it the text is black, unreadable in the
+            # dark scheme, and the contrast check above would fail.
+            page.set_content(page_html(sample_blocks(), stylesheet=False)["dark"])
+            fills = page.eval_on_selector_all("svg text", "els => els.map(e => getComputedStyle(e).fill)")
+            assert min(contrast(fill, SCHEMES["dark"][1]) for fill in fills) < 4.5
             assert requests == []
         finally:
             browser.close()

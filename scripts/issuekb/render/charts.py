@@ -8,6 +8,10 @@ script, no font, nothing loaded from anywhere. They accept `issuekb.stats` outpu
 
 or plain data (`[("2024-01", 3, 1), ...]`, `{"resolved": 4, ...}`). The neighbourhood diagram of an
 analysis page lives in `issuekb.render.neighbourhood` and is re-exported here.
+
+Colours come from `issuekb.css`: the activity chart's classes are `ik-grid` and `ik-axis` (one path
+each), `ik-rep` and `ik-res` (the bars and their legend keys). The status segments keep an inline
+colour each, a CSS variable per status that a site can set.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Protocol
 
 from issuekb.render.escape import html_attr, html_text
 from issuekb.render.neighbourhood import neighbourhood_svg
-from issuekb.render.svg import ACCENT, PRIMARY, clean, document, num, safe_id, text
+from issuekb.render.svg import clean, document, num, safe_id, text
 from issuekb.schema import Status
 from issuekb.stats import percent
 
@@ -156,14 +160,9 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
     def y_of(value: int) -> float:
         return _BOTTOM - plot_h * value / top
 
-    body = ['<g style="stroke:currentColor;stroke-opacity:.15">']
-    body += [
-        f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{num(y_of(t))}" y2="{num(y_of(t))}"/>'
-        for t in range(step, top + 1, step)
-    ]
-    body.append("</g>")
-    body.append('<g style="font-size:11px">')
-    body += [text(_LEFT - 6, y_of(t) + 4, str(t), anchor="end") for t in range(0, top + 1, step)]
+    grid = "".join(f"M{_LEFT} {num(y_of(t))}H{_W - _RIGHT}" for t in range(step, top + 1, step))
+    body = [f'<path class="ik-grid" d="{grid}"/>', '<g font-size="11" text-anchor="end">']
+    body += [text(_LEFT - 6, y_of(t) + 4, str(t)) for t in range(0, top + 1, step)]
     body.append("</g>")
 
     bars: dict[int, list[str]] = {1: [], 2: []}
@@ -176,32 +175,22 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
                     f'<rect x="{num(x)}" y="{num(y_of(value))}" width="{num(bar)}" height="{num(plot_h * value / top)}">'
                     f"<title>{month}: {value} {word}</title></rect>"
                 )
-    body.append(f'<g style="fill:{PRIMARY};fill-opacity:.5;stroke:{PRIMARY};stroke-width:1">')
-    body += bars[1]
-    body.append("</g>")
-    body.append(f'<g style="fill:{ACCENT}">')
-    body += bars[2]
-    body.append("</g>")
+    body += ['<g class="ik-rep">', *bars[1], "</g>", '<g class="ik-res">', *bars[2], "</g>"]
 
     first = _month_index(rows[0][0])
     stride = _stride(group, len(rows))
-    ticks: list[str] = []
+    axis = f"M{_LEFT} {_BOTTOM}H{_W - _RIGHT}"
     labels: list[str] = []
     for i in range(len(rows)):
         index = first + i
         if index % stride and len(rows) > 1:
             continue
         centre = _LEFT + group * (i + 0.5)
-        ticks.append(f'<line x1="{num(centre)}" x2="{num(centre)}" y1="{_BOTTOM}" y2="{_BOTTOM + 4}"/>')
+        axis += f"M{num(centre)} {_BOTTOM}v4"
         label = _month_name(index) if stride < 12 else str(index // 12)
-        labels.append(text(centre, _BOTTOM + 17, label, anchor="middle"))
-    body.append('<g style="stroke:currentColor;stroke-opacity:.6">')
-    body.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{_BOTTOM}" y2="{_BOTTOM}"/>')
-    body += ticks
-    body.append("</g>")
-    body.append('<g style="font-size:11px">')
-    body += labels
-    body.append("</g>")
+        labels.append(text(centre, _BOTTOM + 17, label))
+    body.append(f'<path class="ik-axis" d="{axis}"/>')
+    body += ['<g font-size="11" text-anchor="middle">', *labels, "</g>"]
 
     body.append(text((_LEFT + _W - _RIGHT) / 2, _H - 8, "month", anchor="middle"))
     body.append(
@@ -214,11 +203,9 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
         )
     )
     legend_x = _W - _RIGHT - 190
-    body.append(
-        f'<rect x="{legend_x}" y="12" width="14" height="14" style="fill:{PRIMARY};fill-opacity:.5;stroke:{PRIMARY}"/>'
-    )
+    body.append(f'<rect class="ik-rep" x="{legend_x}" y="12" width="14" height="14"/>')
     body.append(text(legend_x + 20, 24, "reported"))
-    body.append(f'<rect x="{legend_x + 100}" y="12" width="14" height="14" style="fill:{ACCENT}"/>')
+    body.append(f'<rect class="ik-res" x="{legend_x + 100}" y="12" width="14" height="14"/>')
     body.append(text(legend_x + 120, 24, "resolved"))
     return document(ident, _W, _H, title, _activity_desc(rows), body, kind="activity")
 

@@ -6,17 +6,23 @@ of its cluster, its related issues) stand on the right; issues sharing a fix com
 side is shorter. Every edge carries the name of the link. A node whose issue has a page (`url_for`
 returns a URL) is a link. At most `max_nodes` nodes are drawn; the rest become one "+N more" node,
 with the slots shared out across the kinds of link so that one long list cannot hide the others.
+
+The picture sits on every analysis page, so its bytes count: the edges are one `<path>` (two with
+dashed edges), the colours come from `issuekb.css` (`.issuekb-chart-links` and the classes `ik-e` for
+edges, `ik-d` for dashed strokes, `ik-c` for the centre; a node's box and text are styled by whether
+the node is a link), and every text is centred by one `text-anchor` on the `<svg>`.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from issuekb.render.escape import html_attr, html_text
-from issuekb.render.svg import FG, LINK, PRIMARY, clean, document, num, safe_id, text, wrap
+from issuekb.render.svg import clean, document, num, text, wrap
 
 if TYPE_CHECKING:
     from issuekb.graph import Neighbourhood
@@ -101,39 +107,31 @@ def _box_h(lines: list[str]) -> float:
     return max(_NODE_H, 16 * len(lines) + 12)
 
 
-def _box(
-    x: float, y: float, height: float, lines: list[str], *, style: str, text_style: str = ""
-) -> list[str]:
-    """A rounded box with `lines` of text centred in it."""
-    out = [
-        f'<rect x="{num(x)}" y="{num(y)}" width="{_NODE_W}" height="{num(height)}" rx="6" style="{style}"/>'
-    ]
+def _box(x: float, y: float, height: float, lines: list[str]) -> list[str]:
+    """A box with `lines` of text centred in it (the `<svg>` centres every text)."""
+    out = [f'<rect x="{num(x)}" y="{num(y)}" width="{_NODE_W}" height="{num(height)}"/>']
     top = y + (height - 16 * len(lines)) / 2 + 12
-    extra = f'style="{text_style}"' if text_style else ""
-    out += [
-        text(x + _NODE_W / 2, top + 16 * i, line, anchor="middle", extra=extra)
-        for i, line in enumerate(lines)
-    ]
+    out += [text(x + _NODE_W / 2, top + 16 * i, line) for i, line in enumerate(lines)]
     return out
 
 
-def _arrow(tip_x: float, y: float, rightwards: bool) -> str:
-    back = tip_x - 8 if rightwards else tip_x + 8
-    return f'<polygon points="{num(tip_x)},{num(y)} {num(back)},{num(y - 4)} {num(back)},{num(y + 4)}"/>'
+def _edge(node: _Node, on_left: bool, y: float) -> tuple[str, str]:
+    """The path data of the edge between a node and the centre (with its arrow head), and its label.
 
-
-def _edge(node: _Node, on_left: bool, y: float) -> tuple[list[str], list[str]]:
-    """The line (and arrow head) between a node and the centre, and its label."""
+    With an arrow, the path starts at the arrow's tip, draws the head (`l`, `v`, `z`: a filled
+    triangle) and then the line (`H`) back from the tip, so one subpath move serves both.
+    """
     node_x = _LEFT_X + _NODE_W if on_left else _RIGHT_X
     centre_x = _CENTRE_X if on_left else _CENTRE_X + _NODE_W
-    dashed = ' stroke-dasharray="4 3"' if node.incoming is None else ""
-    shapes = [f'<line x1="{num(node_x)}" y1="{num(y)}" x2="{num(centre_x)}" y2="{num(y)}"{dashed}/>']
-    if node.incoming is not None:
+    if node.incoming is None:
+        data = f"M{num(node_x)} {num(y)}H{num(centre_x)}"
+    else:
         # The arrow points at the target: the centre for incoming links, the node otherwise.
-        tip = centre_x if node.incoming else node_x
-        shapes.append(_arrow(tip, y, rightwards=tip > (node_x + centre_x) / 2))
-    labels = [text((node_x + centre_x) / 2, y - 5, node.edge, anchor="middle")] if node.edge else []
-    return shapes, labels
+        tip, tail = (centre_x, node_x) if node.incoming else (node_x, centre_x)
+        back = -8 if tip > tail else 8
+        data = f"M{num(tip)} {num(y)}l{back}-4v8zH{num(tail)}"
+    label = text((node_x + centre_x) / 2, y - 5, node.edge) if node.edge else ""
+    return data, label
 
 
 def _desc(
@@ -183,8 +181,7 @@ def neighbourhood_svg(
     centre_lines = wrap(clean(label(center)), _CHARS, 3)
     inner = max(rows * _PITCH - (_PITCH - _NODE_H), _box_h(centre_lines))
     height = inner + 2 * _PAD
-    neutral = "fill:currentColor;fill-opacity:.04;stroke:currentColor;stroke-opacity:.5"
-    edges: list[str] = []
+    solid = dashed = ""  # path data of the edges with an arrow, and of the dashed ones
     edge_labels: list[str] = []
     boxes: list[str] = []
     for column, on_left in ((left, True), (right, False)):
@@ -193,46 +190,37 @@ def neighbourhood_svg(
         x = _LEFT_X if on_left else _RIGHT_X
         for i, node in enumerate(column):
             y = top + i * _PITCH
-            shapes, labels = _edge(node, on_left, y + _NODE_H / 2)
-            edges += shapes
-            edge_labels += labels
-            lines = wrap(clean(node.label), _CHARS, 2)
+            data, edge_label = _edge(node, on_left, y + _NODE_H / 2)
+            if node.incoming is None:
+                dashed += data
+            else:
+                solid += data
+            if edge_label:
+                edge_labels.append(edge_label)
             tooltip = f"<title>{html_text(clean(node.label))}</title>"
+            drawn = _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2))
             url = _safe_url(link(node.ref)) if node.ref is not None else None
             if url:
-                drawn = _box(
-                    x,
-                    y,
-                    _NODE_H,
-                    lines,
-                    style=f"{neutral};stroke:{LINK};stroke-opacity:1",
-                    text_style=f"fill:{LINK}",
-                )
                 boxes += [f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]
-            else:
-                dashes = ";stroke-dasharray:4 3" if node.ref is None else ""
-                boxes += ["<g>", tooltip, *_box(x, y, _NODE_H, lines, style=neutral + dashes), "</g>"]
+            else:  # an issue without a page, or the dashed "+N more"
+                boxes += ['<g class="ik-d">' if node.ref is None else "<g>", tooltip, *drawn, "</g>"]
 
     short = center.short(center.repo)
     # The centre box spans every row, so each edge is a horizontal line into it.
-    centre_style = f"fill:{PRIMARY};fill-opacity:.12;stroke:{PRIMARY};stroke-width:2"
     body = [
-        f'<g style="stroke:{FG};stroke-opacity:.6;fill:{FG}">',
-        *edges,
-        "</g>",
-        '<g style="font-size:10px">',
-        *edge_labels,
-        "</g>",
-        '<g font-weight="bold">',
+        *([f'<path class="ik-e" d="{solid}"/>'] if solid else []),
+        *([f'<path class="ik-e ik-d" d="{dashed}"/>'] if dashed else []),
+        *(['<g font-size="10">', *edge_labels, "</g>"] if edge_labels else []),
+        '<g class="ik-c" font-weight="bold">',
         f"<title>{html_text(clean(label(center)))}</title>",
-        *_box(_CENTRE_X, _PAD, inner, centre_lines, style=centre_style),
+        *_box(_CENTRE_X, _PAD, inner, centre_lines),
         "</g>",
         *boxes,
     ]
     title = f"Links of {short}"
     desc = _desc(short, groups, lambda r: r.short(center.repo))
     return document(
-        ident or safe_id("issuekb-links", center.repo, center.number),
+        ident or f"ikl{center.number}-{zlib.crc32(center.repo.encode()):x}",
         _W,
         height,
         title,
@@ -240,4 +228,5 @@ def neighbourhood_svg(
         body,
         kind="links",
         role="group",
+        attrs='text-anchor="middle"',
     )

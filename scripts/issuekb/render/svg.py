@@ -5,9 +5,14 @@ Python-Markdown treats `<svg>` as inline HTML (it would wrap it in a paragraph a
 the text inside), but passes a `<div>` block through untouched. The block has one element per line,
 no indentation and no blank line, so it survives being pasted into a Markdown page.
 
-Colours come from Material's CSS variables (with fallbacks), and neutral strokes from `currentColor`
-with an opacity, so the same bytes read well in the light and the dark scheme. Text that may come
-from upstream (titles, labels) goes through `clean` and then `escape.html_text` / `escape.html_attr`.
+The pictures carry geometry and structure only. Their colours, stroke styles and font live in the
+site's stylesheet (`issuekb/assets/issuekb.css`, which the plugin adds to every page), as rules on
+`.issuekb-chart` and on a few short classes (`ik-...`) set once on a group: an analysis page does not
+repeat the same long `style` in every element. The rules use Material's CSS variables (with fallbacks)
+and `currentColor`, so the same bytes read well in the light and the dark scheme. Presentation that is
+layout (`text-anchor`, `font-size` of a group) stays an attribute, so the layout holds without the
+stylesheet. Text that may come from upstream (titles, labels) goes through `clean` and then
+`escape.html_text` / `escape.html_attr`.
 """
 
 from __future__ import annotations
@@ -19,10 +24,6 @@ from collections.abc import Iterable
 from issuekb.render.escape import html_attr, html_text
 
 __all__ = [
-    "ACCENT",
-    "FG",
-    "LINK",
-    "PRIMARY",
     "clean",
     "document",
     "num",
@@ -31,14 +32,6 @@ __all__ = [
     "truncate",
     "wrap",
 ]
-
-#: Text colour of the page (Material's, else whatever the surrounding text uses).
-FG = "var(--md-default-fg-color,currentColor)"
-#: Material's primary and accent colours, with Material's default indigo as fallback.
-PRIMARY = "var(--md-primary-fg-color,#4051b5)"
-ACCENT = "var(--md-accent-fg-color,#526cfe)"
-#: The colour Material gives links in the current scheme (lighter in the dark scheme).
-LINK = "var(--md-typeset-a-color,var(--md-primary-fg-color,#4051b5))"
 
 _SPACE_RE = re.compile(r"\s+")
 _ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -103,10 +96,14 @@ def safe_id(*parts: object) -> str:
     return _ID_RE.sub("-", "-".join(str(p) for p in parts)).strip("-")
 
 
-def text(x: float, y: float, content: str, *, anchor: str = "start", extra: str = "") -> str:
-    """A `<text>` element; `content` is cleaned and escaped here."""
+def text(x: float, y: float, content: str, *, anchor: str | None = None, extra: str = "") -> str:
+    """A `<text>` element; `content` is cleaned and escaped here.
+
+    `anchor` (`start`, `middle`, `end`) becomes a `text-anchor` attribute; None leaves it to the
+    enclosing element (SVG's default is `start`).
+    """
     attrs = f' x="{num(x)}" y="{num(y)}"'
-    if anchor != "start":
+    if anchor is not None:
         attrs += f' text-anchor="{anchor}"'
     if extra:
         attrs += f" {extra}"
@@ -123,23 +120,24 @@ def document(
     *,
     kind: str,
     role: str = "img",
+    attrs: str = "",
 ) -> str:
     """The HTML block: a `<div>` around an accessible, width-scaling `<svg>` with `body` inside.
 
     `ident` must be unique on the page: the title and description ids derive from it. `role` is
     `img` for a picture; a diagram holding links is a `group` (inside an `img` its links would be
     hidden from assistive technology). Material's search skips the block (`data-search-exclude`):
-    axis labels are no words to find a page by.
+    axis labels are no words to find a page by. `attrs` (already escaped) go on the `<svg>` element,
+    for presentation every element inherits (`text-anchor="middle"`). Size, font and text colour come
+    from the stylesheet (`.issuekb-chart > svg`).
     """
-    title_id = f"{ident}-title"
-    desc_id = f"{ident}-desc"
+    title_id = f"{ident}-t"
+    desc_id = f"{ident}-d"
     lines = [
         f'<div class="issuekb-chart issuekb-chart-{html_attr(kind)}" data-search-exclude="">',
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{html_attr(ident)}" role="{html_attr(role)}"'
         f' aria-labelledby="{html_attr(title_id)} {html_attr(desc_id)}"'
-        f' viewBox="0 0 {num(width)} {num(height)}" width="100%"'
-        ' style="height:auto;max-width:100%;font-family:var(--md-text-font-family,sans-serif);'
-        f'font-size:12px;fill:{FG}">',
+        f' viewBox="0 0 {num(width)} {num(height)}" width="100%"{" " + attrs if attrs else ""}>',
         f'<title id="{html_attr(title_id)}">{html_text(clean(title))}</title>',
         f'<desc id="{html_attr(desc_id)}">{html_text(clean(desc))}</desc>',
         *body,
