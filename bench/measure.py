@@ -5,7 +5,7 @@ Each measurement runs in a fresh interpreter so that its peak RSS is its own. KI
 - `core`: load, check, link graph and TRACKING.md render, as `issuekb check` + `issuekb tracking` do,
   reading every file (no record cache);
 - `core-cached`: the same with the record cache under ROOT/.issuekb-cache/ (a repeated run: the caller
-  fills the cache first);
+  fills the cache first, and may edit some analyses in between);
 - `baseline`: python-frontmatter's default loader over the same analysis files (what a user would write);
 - `mkdocs`: `mkdocs build` of ROOT/mkdocs.yml (the site with the plugin, or the plain-Markdown floor).
 
@@ -25,19 +25,17 @@ from typing import Any
 
 
 def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
+    """What `issuekb check` and `issuekb tracking` do (git left out), in one pass: `kb_results`."""
     from issuekb.config import load_config
     from issuekb.diagnostics import format_diagnostics
-    from issuekb.kb import load_kb
-    from issuekb.render.links import RepoLinks
-    from issuekb.render.tracking import render_tracking
-    from issuekb.upstream import load_state
+    from issuekb.results import kb_results
 
     config = load_config(root)
-    kb, diags = load_kb(config, git=False, cache=cache, frozen=True)
-    format_diagnostics(diags)
-    state, _ = load_state(config.state_file)
-    render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, config.tracking_file))
-    return {"analyses": len(kb.analyses), "diagnostics": len(diags)}
+    results = kb_results(config, git=False, cache=cache, tracking=config.tracking_file, frozen=True)
+    format_diagnostics(results.diags)
+    if results.tracking is None:
+        raise RuntimeError("TRACKING.md was not rendered")
+    return {"analyses": results.analyses, "diagnostics": len(results.diags), "from_memo": results.from_memo}
 
 
 def _baseline(root: Path) -> dict[str, Any]:
@@ -72,8 +70,8 @@ def main() -> None:
     elif kind == "baseline":
         import frontmatter  # noqa: F401
     else:
-        import issuekb.kb
-        import issuekb.render.tracking  # noqa: F401
+        import issuekb.render.tracking
+        import issuekb.results  # noqa: F401
     start, cpu = time.perf_counter(), time.process_time()
     result = KINDS[kind](root)
     result["seconds"] = time.perf_counter() - start

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,21 @@ def _age(root: Path) -> None:
         os.utime(folder, (_PAST, _PAST))
 
 
+#: Analyses edited before each run of the "edited" measurement (a maintainer's few edits between runs).
+EDITS = 10
+
+
+def _edit(root: Path, count: int, round_: int) -> None:
+    """Append a sentence to `count` analyses (a different set each round), with a time stamp in the past."""
+    folders = sorted((root / "analyses").iterdir())
+    step = max(1, len(folders) // count)
+    for i in range(min(count, len(folders))):
+        path = folders[(i * step + round_ * 7) % len(folders)] / "analysis.md"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"\nEdited in round {round_}.\n")
+        os.utime(path, (_PAST + round_ + 1, _PAST + round_ + 1))
+
+
 def _measure(kind: str, root: Path) -> dict[str, Any]:
     """One fresh process; its JSON line plus the process's own wall time (interpreter start included)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
@@ -83,13 +100,21 @@ def _measure(kind: str, root: Path) -> dict[str, Any]:
     return result
 
 
-def _median(kind: str, root: Path, runs: int) -> dict[str, float]:
-    """Medians of `runs` measurements of every number a measurement reports."""
-    samples = [_measure(kind, root) for _ in range(runs)]
+def _median(
+    kind: str, root: Path, runs: int, before: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """Medians of `runs` measurements of every number a measurement reports; `before(i)` runs before the
+    i-th (outside the measurement)."""
+    samples = []
+    for i in range(runs):
+        if before is not None:
+            before(i)
+        samples.append(_measure(kind, root))
     keys = ("seconds", "cpu_seconds", "peak_rss_mb", "process_seconds")
-    median = {key: statistics.median(s[key] for s in samples) for key in keys}
+    median: dict[str, Any] = {key: statistics.median(s[key] for s in samples) for key in keys}
     median["runs"] = runs
-    median["samples"] = [s["seconds"] for s in samples]  # type: ignore[assignment]
+    median["samples"] = [s["seconds"] for s in samples]
+    median["from_memo"] = [s.get("from_memo", False) for s in samples]
     return median
 
 
@@ -101,10 +126,15 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
         _age(root)
         print(f"[bench] core N={n}", file=sys.stderr, flush=True)
         cold = _median("core", root, runs)
-        _measure("core-cached", root)  # fills the record cache
+        _measure("core-cached", root)  # fills the record cache and its memo
         cached = _median("core-cached", root, runs)
+        edited = _median("core-cached", root, runs, functools.partial(_edit, root, EDITS))
         baseline = _median("baseline", root, runs)
-        rows.append({"n": n, "issuekb": cold, "issuekb_cached": cached, "baseline": baseline})
+        if not all(cached["from_memo"]) or any(edited["from_memo"]) or any(cold["from_memo"]):
+            raise RuntimeError(f"N={n}: a measurement did not take the path it names: {cached, edited}")
+        rows.append(
+            {"n": n, "issuekb": cold, "issuekb_cached": cached, "issuekb_edited": edited, "baseline": baseline}
+        )
     return rows
 
 

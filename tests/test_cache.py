@@ -99,6 +99,7 @@ def outputs(root: Path, *, cache: bool, today: dt.date = TODAY) -> tuple[str, st
 
 
 def stored(root: Path) -> dict[str, object]:
+    """The cache file's index."""
     with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
         data = pickle.load(handle)
     assert isinstance(data, dict)
@@ -107,13 +108,15 @@ def stored(root: Path) -> dict[str, object]:
 
 def mark(root: Path) -> None:
     """Add a diagnostic that no real run produces to every recorded folder."""
-    data = stored(root)
-    entries = data["entries"]
-    assert isinstance(entries, dict)
-    for folder, entry in entries.items():
+    with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
+        index, (generation, records) = pickle.load(handle), pickle.load(handle)
+    assert index["generation"] == generation
+    assert records.keys() == index["entries"].keys()
+    for folder, blob in records.items():
+        analysis, diags, mentions = pickle.loads(blob)
         marked = Diagnostic.warning(MARK, f"{Path(folder).name}", 1, "from the cache")
-        entries[folder] = (*entry[:4], [*entry[4], marked], *entry[5:])
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(data))
+        records[folder] = pickle.dumps((analysis, [*diags, marked], mentions))
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(index) + pickle.dumps((generation, records)))
 
 
 def marked(diags: list[Diagnostic]) -> set[str]:

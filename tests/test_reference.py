@@ -98,8 +98,9 @@ def test_the_schema_accepts_a_complete_valid_front_matter() -> None:
 
 def test_the_schema_accepts_every_real_analysis() -> None:
     config = load_config(REPO_ROOT)
-    paths, _ = discover(config)
-    for path, *_ in paths:
+    folders, _ = discover(config)
+    for folder, _names in folders:
+        path = Path(folder) / "analysis.md"
         doc, diags = load_document(path, config.rel(path))
         assert diags == []
         errors = [e.message for e in validator().iter_errors(as_json(doc.meta))]

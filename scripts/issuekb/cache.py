@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
 from issuekb.load import Document
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from issuekb.diagnostics import Diagnostic
     from issuekb.mentions import Mention
 
-__all__ = ["CACHE_DIR", "CACHE_FILE", "FolderResult", "RecordCache", "cache_version"]
+__all__ = ["CACHE_DIR", "CACHE_FILE", "FolderResult", "RecordCache", "Stats", "cache_version"]
 
 CACHE_DIR = ".issuekb-cache"
 CACHE_FILE = "records.pickle"
@@ -52,23 +52,22 @@ _RACY_NS = 2_000_000_000
 #: What the per-folder work yields: the analysis (None when unusable), its diagnostics, its mentions.
 FolderResult = tuple["Analysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
 
-#: A document without its path: (rel, text, body length or the body, meta, body_line, key_lines,
-#: item_lines, raw_values). The body is usually a suffix of the text, so one copy of it is kept.
-_StoredDoc = tuple[
-    str, str, "int | str", Any, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]
-]
+#: A document without its path: (rel, meta, body, body_line, key_lines, item_lines, raw_values).
+_StoredDoc = tuple[str, Any, str, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]]
 #: The analysis's own fields (`_FIELDS` order), its document, its companions as (name, title, rel, body,
 #: body_line): what a `Companion` keeps of its page.
 _StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, str, int], ...]]
 #: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
-_Stats = tuple[tuple[str, int, int], ...]
+Stats = tuple[tuple[str, int, int], ...]
+_Stats = Stats
 #: The days (date ordinals, first and last) on which an entry holds: see `_days`.
 _Days = tuple[int, int]
-#: names' folder mtime_ns, the file names, the files' stats, the stored analysis, diagnostics, mentions,
-#: the days it holds on
-_Entry = tuple[
-    int, frozenset[str], _Stats, "_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]", _Days
-]
+#: names' folder mtime_ns, the file names, the files' stats, the days it holds on
+_IndexEntry = tuple[int, frozenset[str], _Stats, _Days]
+#: the stored analysis, its diagnostics, its mentions; kept pickled on its own (`_Blob`), so that writing
+#: the cache after a few edits copies the unchanged records' bytes instead of pickling them all again
+_Record = tuple["_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
+_Blob = bytes
 _ALWAYS = sys.maxsize
 
 #: Analysis fields in the order of its constructor. They are stored as they are, but for the path
@@ -91,15 +90,11 @@ def cache_version() -> str:
 
 
 def _store_doc(doc: Document) -> _StoredDoc:
-    body: int | str = len(doc.body) if doc.text.endswith(doc.body) else doc.body
-    return (doc.rel, doc.text, body, doc.meta, doc.body_line, doc.key_lines, doc.item_lines, doc.raw_values)
+    return (doc.rel, doc.meta, doc.body, doc.body_line, doc.key_lines, doc.item_lines, doc.raw_values)
 
 
 def _restore_doc(path: Path, stored: _StoredDoc) -> Document:
-    rel, text, body, meta, body_line, key_lines, item_lines, raw_values = stored
-    if isinstance(body, int):
-        body = text[len(text) - body :]
-    return Document(path, rel, text, meta, body, body_line, key_lines, item_lines, raw_values)
+    return Document(path, *stored)
 
 
 def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
@@ -161,13 +156,25 @@ def _key(config: Config) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class RecordCache:
-    """Per-folder results of one knowledge base, valid for one key (code, root, upstream); see `_days`."""
+    """Per-folder results of one knowledge base, valid for one key (code, root, upstream); see `_days`.
+
+    The file holds two pickles one after the other: the index (the key, a generation token, each folder's
+    file names and stats and the days its entry holds on, and the memo) and then the records (the same
+    token and each folder's result). Opening reads the index only; the records are read on the first
+    `restore`, so a run that the memo answers never reads them. A file replaced in between holds another
+    token: its records are not used, and every folder is worked on again.
+    """
 
     file: Path
     key: tuple[str, ...]
     #: the day the date rules compare with, as an ordinal
     today: int
-    entries: dict[str, _Entry] = field(default_factory=dict)
+    #: folder -> (folder mtime_ns, file names, the files' stats, the days the entry holds on)
+    entries: dict[str, _IndexEntry] = field(default_factory=dict)
+    #: a new token each time the file is written: the memo belongs to one generation of the entries
+    generation: str = ""
+    #: what the caller derived from exactly these entries (`issuekb.results`), or None
+    memo: object = None
     #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
     seen: set[str] = field(default_factory=set)
     changed: bool = False
@@ -176,27 +183,39 @@ class RecordCache:
     #: folder -> its mtime_ns as stat'ed by `names` in this run (-1: could not stat)
     _folder_mtimes: dict[str, int] = field(default_factory=dict)
     _now: int = field(default_factory=time.time_ns)
+    #: folder -> result; None until read (from `_offset` in the file)
+    _records: dict[str, _Blob] | None = None
+    _offset: int = -1
 
     @classmethod
     def open(cls, config: Config, today: dt.date) -> RecordCache:
-        """The cache of the knowledge base of `config`; empty when there is none or it cannot be used."""
+        """The cache of the knowledge base of `config`; empty when there is none or it cannot be used.
+
+        Only the index is read.
+        """
         cache = cls(config.root / CACHE_DIR / CACHE_FILE, _key(config), today.toordinal())
         try:
             with cache.file.open("rb") as handle:
-                stored = pickle.load(handle)  # noqa: S301 - our own file, written by `save`
+                index = pickle.load(handle)  # noqa: S301 - our own file, written by `save`
+                offset = handle.tell()
         except FileNotFoundError:
+            cache._records = {}
             return cache
         except Exception:  # a corrupt or foreign cache is only a missed shortcut
-            cache.changed = True  # replace it
-            return cache
+            index, offset = None, -1
         if (
-            isinstance(stored, dict)
-            and stored.get("key") == cache.key
-            and isinstance(stored.get("entries"), dict)
+            isinstance(index, dict)
+            and index.get("key") == cache.key
+            and isinstance(index.get("entries"), dict)
+            and isinstance(index.get("generation"), str)
         ):
-            cache.entries = stored["entries"]
+            cache.entries = index["entries"]
+            cache.generation = index["generation"]
+            cache.memo = index.get("memo")
+            cache._offset = offset
         else:
-            cache.changed = True
+            cache._records = {}
+            cache.changed = True  # replace it
         return cache
 
     def names(self, folder: str) -> frozenset[str]:
@@ -212,13 +231,10 @@ class RecordCache:
         with os.scandir(folder) as inner:
             return frozenset(e.name for e in inner if e.is_file())
 
-    def get(
-        self, path: Path, folder: str, files: tuple[str, ...]
-    ) -> tuple[FolderResult | None, _Stats | None]:
-        """The recorded result for the analysis at `path` when its `files` (analysis.md first) are unchanged.
+    def check(self, folder: str, files: tuple[str, ...]) -> tuple[bool, _Stats | None]:
+        """Whether the entry of `folder` holds for its `files` (analysis.md first) today, and their stats.
 
-        `folder` is `str(path.parent)`. Also returns the files' current stats (None when one could not be
-        stat'ed), for `put`.
+        The stats (None when a file could not be stat'ed) go to `put` when the folder is worked on.
         """
         self.seen.add(folder)
         try:
@@ -233,22 +249,56 @@ class RecordCache:
         except OSError:
             stats = None
         entry = self.entries.get(folder)
-        if (
+        hit = (
             stats is not None
             and entry is not None
             and entry[2] == stats
-            and entry[6][0] <= self.today <= entry[6][1]
-        ):
+            and entry[3][0] <= self.today <= entry[3][1]
+        )
+        if hit:
             self.hits += 1
-            stored = entry[3]
-            analysis = _restore_analysis(path, stored) if stored is not None else None
-            return (analysis, list(entry[4]), entry[5]), stats
-        self.misses += 1
-        return None, stats
+        else:
+            self.misses += 1
+        return hit, stats
+
+    @property
+    def unchanged(self) -> bool:
+        """Every folder of this run was a hit and no entry belongs to a folder that is gone."""
+        return self.misses == 0 and not self.changed and self.seen == self.entries.keys()
+
+    def restore(self, path: Path, folder: str) -> FolderResult | None:
+        """The recorded result of a folder `check` found unchanged; None when the records are unreadable."""
+        blob = self._load_records().get(folder)
+        if blob is None:
+            return None
+        try:
+            record: _Record = pickle.loads(blob)  # noqa: S301 - our own file
+        except Exception:
+            return None
+        stored, diags, mentions = record
+        analysis = _restore_analysis(path, stored) if stored is not None else None
+        return analysis, list(diags), mentions
+
+    def _load_records(self) -> dict[str, _Blob]:
+        if self._records is None:
+            records: object = None
+            try:
+                with self.file.open("rb") as handle:
+                    handle.seek(self._offset)
+                    records = pickle.load(handle)  # noqa: S301 - our own file
+            except Exception:  # gone or truncated: every folder is worked on again
+                records = None
+            if isinstance(records, tuple) and len(records) == 2 and records[0] == self.generation:
+                self._records = records[1]
+            else:
+                self._records, self.changed = {}, True
+        return self._records
 
     def put(self, folder: str, files: frozenset[str], stats: _Stats | None, result: FolderResult) -> None:
         """Record the result of the work on `folder`, unless a time stamp is too recent to be trusted."""
+        records = self._load_records()
         if self.entries.pop(folder, None) is not None:
+            records.pop(folder, None)
             self.changed = True
         mtime = self._folder_mtimes.get(folder, -1)
         if (
@@ -261,18 +311,40 @@ class RecordCache:
         stored = _store_analysis(analysis) if analysis is not None else None
         if analysis is not None and stored is None:
             return
-        self.entries[folder] = (mtime, files, stats, stored, list(diags), mentions, _days(result, self.today))
+        self.entries[folder] = (mtime, files, stats, _days(result, self.today))
+        records[folder] = pickle.dumps((stored, list(diags), mentions), pickle.HIGHEST_PROTOCOL)
         self.changed = True
 
-    def save(self) -> None:
-        """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped."""
+    @property
+    def complete(self) -> bool:
+        """Every folder seen in this run has an entry (after `put`): a memo may be kept with them."""
+        return self.seen <= self.entries.keys()
+
+    def save(self, memo: object = None) -> None:
+        """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped.
+
+        A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
+        entries) is kept with them when every folder has one (`complete`), and writes the file even when
+        no entry changed.
+        """
         stale = self.entries.keys() - self.seen
-        for key in stale:
-            del self.entries[key]
-        if not (self.changed or stale):
+        if stale:
+            records = self._load_records()
+            for key in stale:
+                del self.entries[key]
+                records.pop(key, None)
+        dirty = self.changed or bool(stale)
+        keep = memo if memo is not None and self.complete else None
+        if not dirty and keep is None:
             return
-        data = {"key": self.key, "entries": self.entries}
-        with contextlib.suppress(
-            OSError
-        ):  # streamed: a pickle of 60 MB at 10,000 analyses is never held whole
-            atomic_write_with(self.file, lambda handle: pickle.dump(data, handle, pickle.HIGHEST_PROTOCOL))
+        records = self._load_records()
+        generation = os.urandom(8).hex()
+        index = {"key": self.key, "generation": generation, "entries": self.entries, "memo": keep}
+
+        def write(handle: BinaryIO) -> None:  # streamed: the records are never held as one pickle
+            pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((generation, records), handle, pickle.HIGHEST_PROTOCOL)
+
+        with contextlib.suppress(OSError):
+            atomic_write_with(self.file, write, durable=False)  # a cache: a torn file is only ignored
+            self.generation, self.memo, self.changed = generation, keep, False

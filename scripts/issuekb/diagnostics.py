@@ -75,8 +75,11 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
-    return (diagnostic.path, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.message)
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, str, str]:
+    """By location, then every other field: equal keys mean equal diagnostics, so any order of the same
+    diagnostics sorts to the same list."""
+    d = diagnostic
+    return (d.path, d.line, d.column, d.code, d.message, d.severity.value, d.hint)
 
 
 def format_diagnostics(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:

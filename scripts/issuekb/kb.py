@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from issuekb.cache import FolderResult, RecordCache
+from issuekb.cache import FolderResult, RecordCache, Stats
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.graph import analysis_mentions
@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
     from issuekb.mentions import Mention
 
-__all__ = ["KnowledgeBase", "discover", "load_kb"]
+__all__ = ["KnowledgeBase", "Plan", "build_kb", "discover", "gc_paused", "load_kb", "plan_kb"]
 
 ANALYSIS_FILE = "analysis.md"
+_ALONE = (ANALYSIS_FILE,)
 
 
 @dataclass(slots=True)
@@ -71,8 +72,9 @@ def _list_files(folder: str) -> frozenset[str]:
 
 def discover(
     config: Config, list_files: Callable[[str], frozenset[str]] = _list_files
-) -> tuple[list[tuple[Path, frozenset[str]]], list[Diagnostic]]:
-    """Every `analyses/<NNNN>-<slug>/analysis.md` with the names of the files beside it, sorted.
+) -> tuple[list[tuple[str, frozenset[str]]], list[Diagnostic]]:
+    """Every folder `analyses/<NNNN>-<slug>/` holding an analysis.md (as a str), with the names of its
+    files, sorted.
 
     One directory listing per folder (no stat per companion), or whatever `list_files` does (the record
     cache answers for an unchanged folder); stray files are warnings.
@@ -89,15 +91,16 @@ def discover(
                 "Create it, or set analyses_dir in the issuekb entry of mkdocs.yml.",
             )
         ]
-    found: list[tuple[Path, frozenset[str]]] = []
+    found: list[tuple[str, frozenset[str]]] = []
     with os.scandir(root) as entries:
         listing = sorted((e.name, e.is_dir()) for e in entries if not e.name.startswith("."))
     root_str = str(root)
     for name, is_dir in listing:
         if is_dir:
-            names = list_files(os.path.join(root_str, name))  # noqa: PTH118 - a str for os.stat and os.scandir
+            folder = f"{root_str}/{name}"  # a str for os.stat and os.scandir: no Path object per folder
+            names = list_files(folder)
             if ANALYSIS_FILE in names:
-                found.append((root.joinpath(name, ANALYSIS_FILE), names))
+                found.append((folder, names))
             else:
                 diags.append(
                     Diagnostic.warning(
@@ -152,15 +155,18 @@ def load_kb(
     of the cyclic collector's sight (`gc.freeze`): otherwise its next collection walks the hundreds of
     thousands of objects just loaded (a fifth of a second at 10,000 analyses), for nothing.
     """
-    with _gc_paused():
-        loaded = _load_kb(config, today=today, git=git, cache=cache)
+    with gc_paused():
+        plan = plan_kb(config, today=today, cache=cache)
+        kb, diags = build_kb(plan, git=git)
+        if plan.records is not None:
+            plan.records.save()
         if frozen:
             gc.freeze()
-        return loaded
+        return kb, sorted([*plan.diags, *diags], key=sort_key)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while loading; the collector's previous state is restored after.
 
     The records hold no reference cycles, and with thousands of them every full collection walked all of
@@ -175,23 +181,52 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_kb(
-    config: Config, *, today: dt.date | None, git: bool, cache: bool
-) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    kb = KnowledgeBase(config)
+@dataclass(slots=True)
+class Plan:
+    """What a run found before working on any file: the folders, and which the record cache answers.
+
+    `folders` holds, per analysis folder in order: the folder (a str), the names of its files, the file
+    stats for `RecordCache.put`, and whether the cache holds the folder's result. `diags` are the discovery's own (stray files, a folder without analysis.md).
+    """
+
+    config: Config
+    today: dt.date
+    folders: list[tuple[str, frozenset[str], Stats | None, bool]]
+    diags: list[Diagnostic]
+    records: RecordCache | None
+
+
+def plan_kb(config: Config, *, today: dt.date | None = None, cache: bool = False) -> Plan:
+    """Discover every analysis folder; with `cache`, stat its files and ask the record cache about it."""
     today = today or dt.date.today()
     records = RecordCache.open(config, today) if cache else None
-    paths, diags = discover(config, records.names) if records is not None else discover(config)
-    for path, names in paths:
-        if records is not None:
-            folder = os.path.dirname(str(path))  # noqa: PTH120 - the str `discover` listed
-            files = (ANALYSIS_FILE, *(name for name in COMPANIONS if name in names))
-            result, stats = records.get(path, folder, files)
-            if result is None:
-                result = _load_folder(config, path, names, today)
-                records.put(folder, names, stats, result)
-        else:
+    found, diags = discover(config, records.names) if records is not None else discover(config)
+    if records is None:
+        return Plan(config, today, [(folder, names, None, False) for folder, names in found], diags, None)
+    folders: list[tuple[str, frozenset[str], Stats | None, bool]] = []
+    for folder, names in found:
+        files = (ANALYSIS_FILE, *(name for name in COMPANIONS if name in names)) if len(names) > 1 else _ALONE
+        hit, stats = records.check(folder, files)
+        folders.append((folder, names, stats, hit))
+    return Plan(config, today, folders, diags, records)
+
+
+def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Work on every folder of `plan` (or take its recorded result), then run the knowledge-base rules.
+
+    The diagnostics are those of the folders and of the rules, unsorted: not the plan's own.
+    """
+    config, today, records = plan.config, plan.today, plan.records
+    kb = KnowledgeBase(config)
+    diags: list[Diagnostic] = []
+    root = config.analyses_dir
+    for folder, names, stats, hit in plan.folders:
+        path = root.joinpath(os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119 - a str
+        result = records.restore(path, folder) if hit and records is not None else None
+        if result is None:
             result = _load_folder(config, path, names, today)
+            if records is not None:
+                records.put(folder, names, stats, result)
         analysis, found, mentions = result
         diags.extend(found)
         if analysis is not None:
@@ -201,9 +236,7 @@ def _load_kb(
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
     diags.extend(validate(kb, git=git, per_file=False))
-    if records is not None:
-        records.save()
-    return kb, sorted(diags, key=sort_key)
+    return kb, diags
 
 
 def _load_folder(config: Config, path: Path, names: frozenset[str], today: dt.date) -> FolderResult:

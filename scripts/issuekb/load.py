@@ -44,11 +44,14 @@ _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
 @dataclass(slots=True)
 class Document:
-    """A Markdown file split into its front matter and body, with line numbers kept."""
+    """A Markdown file split into its front matter and body, with line numbers kept.
+
+    The text itself is not kept: the body (a slice of it) and the parsed front matter are what the
+    later stages read.
+    """
 
     path: Path
     rel: str
-    text: str
     meta: dict[str, Any] | None = None
     body: str = ""
     body_line: int = 1
@@ -70,7 +73,7 @@ def load_document(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        doc = Document(path=path, rel=rel, text="")
+        doc = Document(path=path, rel=rel)
         message = f"Cannot read file: {exc.strerror or exc}"
         return doc, [Diagnostic.error("load-unreadable", rel, 1, message)]
     return parse_document(data, path, rel, require_front_matter=require_front_matter)
@@ -103,12 +106,12 @@ def parse_document(
     if isinstance(data, bytes):
         text, diags = _decode(data, rel)
         if diags:
-            return Document(path=path, rel=rel, text=text), diags
+            return Document(path=path, rel=rel), diags
     else:
         text, diags = data.removeprefix("\ufeff"), []
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    doc = Document(path=path, rel=rel, text=text)
+    doc = Document(path=path, rel=rel)
     first_end = text.find("\n")
     if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
         doc.body = text

@@ -36,6 +36,7 @@ __all__ = [
     "PullState",
     "RepoState",
     "UpstreamState",
+    "decode_state",
     "dump_state",
     "load_state",
     "parse_state",
@@ -223,11 +224,22 @@ def load_state(path: Path, rel: str | None = None) -> tuple[UpstreamState, list[
     """Read the state file; a missing file is an empty state ("not synced"), not an error."""
     rel = rel or path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return UpstreamState(), []
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return UpstreamState(), [
             Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
         ]
-    return parse_state(text, rel)
+    return decode_state(raw, rel)
+
+
+def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
+    """`load_state` of bytes already read (the caller may also hash them)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return UpstreamState(), [
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+        ]
+    return parse_state(text.replace("\r\n", "\n").replace("\r", "\n"), rel)

@@ -17,10 +17,20 @@ from issuekb.refs import IssueRef
 from issuekb.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
 
 if TYPE_CHECKING:
+    from issuekb.config import Config
     from issuekb.kb import KnowledgeBase
     from issuekb.model import Analysis
 
-__all__ = ["KB_RULES", "RULES", "canonical_of", "file_diagnostics", "validate"]
+__all__ = [
+    "KB_RULES",
+    "RULES",
+    "CommitClaims",
+    "canonical_of",
+    "commit_claims",
+    "commits_exist",
+    "file_diagnostics",
+    "validate",
+]
 
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
@@ -175,28 +185,46 @@ def rule_files(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         yield from file_diagnostics(analysis)
 
 
+#: Per analysis with fix commits: its path, and each SHA with the line it is written on.
+CommitClaims = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+
+
+def commit_claims(kb: KnowledgeBase) -> CommitClaims:
+    """The fix commits of every analysis, with their lines: all that `rule_commits_exist` reads."""
+    return tuple(
+        (a.rel, tuple((sha, a.line_of("commits", i)) for i, sha in enumerate(a.commits)))
+        for a in kb.analyses
+        if a.commits
+    )
+
+
 def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """With a local clone of the fork, every fix commit must exist there and be unambiguous."""
-    repo = kb.config.git
+    return commits_exist(kb.config, commit_claims(kb))
+
+
+def commits_exist(config: Config, claims: CommitClaims) -> Iterator[Diagnostic]:
+    """`rule_commits_exist` over `claims` (which the record cache's memo keeps between runs)."""
+    repo = config.git
     if repo is None:
         return
-    shas = {sha for a in kb.analyses for sha in a.commits}
+    shas = {sha for _, commits in claims for sha, _ in commits}
     try:
         answers = check_commits(repo, shas)
     except GitError as exc:
-        yield Diagnostic.error("git-unavailable", kb.config.rel(repo), 1, f"Cannot check commits: {exc}")
+        yield Diagnostic.error("git-unavailable", config.rel(repo), 1, f"Cannot check commits: {exc}")
         return
-    for analysis in kb.analyses:
-        for i, sha in enumerate(analysis.commits):
+    for rel, commits in claims:
+        for sha, line in commits:
             answer = answers.get(sha, "ok")
             if answer == "ok":
                 continue
             message = {
-                "missing": f"Commit {sha} does not exist in the fork clone {kb.config.rel(repo)}",
+                "missing": f"Commit {sha} does not exist in the fork clone {config.rel(repo)}",
                 "ambiguous": f"Commit {sha} is ambiguous in the fork clone; write more hex digits",
                 "not-a-commit": f"{sha} names an object that is not a commit",
             }[answer]
-            yield Diagnostic.error("commit-unknown", analysis.rel, analysis.line_of("commits", i), message)
+            yield Diagnostic.error("commit-unknown", rel, line, message)
 
 
 #: Rules that need more than one file; `validate(per_file=False)` runs only these.

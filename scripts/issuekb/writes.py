@@ -18,8 +18,11 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     atomic_write_with(path, lambda handle: handle.write(raw))
 
 
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """`atomic_write` of what `write(handle)` writes: large data need not be held in memory whole."""
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> None:
+    """`atomic_write` of what `write(handle)` writes: large data need not be held in memory whole.
+
+    `durable=False` skips the fsync, for a file that may be lost in a crash (a cache checks what it reads).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
@@ -27,7 +30,8 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 tmp.chmod(path.stat().st_mode & 0o7777)

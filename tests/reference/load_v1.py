@@ -29,11 +29,11 @@ def parse_document(
     if isinstance(data, bytes):
         text, diags = _decode(data, rel)
         if diags:
-            return Document(path=path, rel=rel, text=text), diags
+            return Document(path=path, rel=rel), diags
     else:
         text, diags = data.removeprefix("\ufeff"), []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    doc = Document(path=path, rel=rel, text=text)
+    doc = Document(path=path, rel=rel)
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
         doc.body = text

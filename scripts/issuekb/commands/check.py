@@ -58,12 +58,13 @@ def command(
     folder (such as mkdocs.yml) reports everything.
     """
     from issuekb.diagnostics import Severity, exit_code, format_diagnostics
-    from issuekb.kb import load_kb
+    from issuekb.results import kb_results
 
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    kb, diags = load_kb(config, today=today.date() if today else None, cache=not no_cache, frozen=True)
+    results = kb_results(config, today=today.date() if today else None, cache=not no_cache, frozen=True)
+    diags = results.diags
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)
     if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):
@@ -72,7 +73,7 @@ def command(
     if out:
         click.echo(out, nl=False)
     elif fmt == "text":
-        click.echo(f"{len(kb.analyses)} analyses checked: no problems found.")
+        click.echo(f"{results.analyses} analyses checked: no problems found.")
     code = exit_code(diags)
     if strict and any(d.severity is Severity.WARNING for d in diags):
         code = 1

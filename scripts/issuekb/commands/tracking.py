@@ -40,18 +40,15 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
     folder, an unreadable state file or TRACKING.md).
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.kb import load_kb
-    from issuekb.render.links import RepoLinks
-    from issuekb.render.tracking import render_tracking
-    from issuekb.upstream import load_state
+    from issuekb.results import kb_results
     from issuekb.writes import write_if_changed
 
     config = get_config(root)
     target = config.tracking_file
     name = config.rel(target)
-    kb, diags = load_kb(config, git=False, cache=not no_cache, frozen=True)
-    state, state_diags = load_state(config.state_file, config.rel(config.state_file))
-    fatal = [d for d in diags if d.code == "kb-missing"] + state_diags
+    results = kb_results(config, git=False, cache=not no_cache, tracking=target, frozen=True)
+    diags = results.diags
+    fatal = [d for d in diags if d.code == "kb-missing"] + list(results.state_diags)
     if fatal:
         click.echo(format_diagnostics(fatal), err=True, nl=False)
         raise CouldNotRun(f"{name} was not rendered: fix the problem above first")
@@ -64,7 +61,9 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
             err=True,
         )
 
-    text = render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, target))
+    text = results.tracking
+    if text is None:  # not rendered only when something above was fatal
+        raise CouldNotRun(f"{name} was not rendered")
     if check:
         try:
             current = target.read_text(encoding="utf-8") if target.exists() else ""
