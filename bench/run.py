@@ -100,9 +100,7 @@ def _measure(kind: str, root: Path) -> dict[str, Any]:
     return result
 
 
-def _median(
-    kind: str, root: Path, runs: int, before: Callable[[int], None] | None = None
-) -> dict[str, Any]:
+def _median(kind: str, root: Path, runs: int, before: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Medians of `runs` measurements of every number a measurement reports; `before(i)` runs before the
     i-th (outside the measurement)."""
     samples = []
@@ -133,7 +131,13 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
         if not all(cached["from_memo"]) or any(edited["from_memo"]) or any(cold["from_memo"]):
             raise RuntimeError(f"N={n}: a measurement did not take the path it names: {cached, edited}")
         rows.append(
-            {"n": n, "issuekb": cold, "issuekb_cached": cached, "issuekb_edited": edited, "baseline": baseline}
+            {
+                "n": n,
+                "issuekb": cold,
+                "issuekb_cached": cached,
+                "issuekb_edited": edited,
+                "baseline": baseline,
+            }
         )
     return rows
 

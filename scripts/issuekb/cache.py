@@ -5,17 +5,25 @@ run: reading and parsing them, modelling and checking each front matter, scannin
 mentions, and listing each folder. The cache keeps, per analysis folder, the names of its files (with
 the folder's `mtime_ns`, which changes when a file is added, removed or renamed in it), the size and
 `mtime_ns` of `analysis.md` and of each companion page, and the results of the per-file work: the
-modelled `Analysis` (with its documents), its per-file diagnostics (load, model and body rules) and its
-mentions. The knowledge-base-wide rules (uniqueness, duplicate chains, the graph, git) always run.
+modelled `Analysis`, its per-file diagnostics (load, model and body rules) and its mentions. The
+knowledge-base-wide rules (uniqueness, duplicate chains, the graph, git) run on the records, unless the
+memo that `issuekb.results` keeps beside them answers for the whole run.
+
+A restored `Analysis` holds what the knowledge-base rules and TRACKING.md read: every field and the line
+it is written on, its companions' names and titles. It holds no body (the bodies' rules and mentions
+are recorded) and no raw front matter: `body` and the documents' `body` are empty and `doc.meta` is
+None, and the `KnowledgeBase` says so (`bodies`). Keeping the bodies out makes the cache a third of the
+size and a run after a few edits as much quicker; the site and the other commands load every file.
 
 The whole cache belongs to one key: the package version and a hash of the source of every top-level
 module of the package (a code change can never serve stale results), the knowledge base's root and
 analyses folder and the configured upstream (the default repository of every reference). The day the
 date rules compare with is part of each entry: an entry holds from the latest date its front matter
-names on, or only on its own day when a date was reported to be in the future. Files or folders modified in the last seconds are not recorded ("racy" time
-stamps: the next edit could keep the same size and time stamp). It is only ever a shortcut: a missing,
-corrupt, foreign or unwritable cache is ignored and the run does every file's work itself; nothing it
-holds reaches an output that a fresh run would not produce.
+names on, or only on its own day when a date was reported to be in the future. Files or folders
+modified in the last seconds are not recorded ("racy" time stamps: the next edit could keep the same
+size and time stamp). It is only ever a shortcut: a missing, corrupt, foreign or unwritable cache is
+ignored and the run does every file's work itself; nothing it holds reaches an output that a fresh run
+would not produce.
 """
 
 from __future__ import annotations
@@ -52,11 +60,11 @@ _RACY_NS = 2_000_000_000
 #: What the per-folder work yields: the analysis (None when unusable), its diagnostics, its mentions.
 FolderResult = tuple["Analysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
 
-#: A document without its path: (rel, meta, body, body_line, key_lines, item_lines, raw_values).
-_StoredDoc = tuple[str, Any, str, int, dict[str, int], dict[tuple[str, int], int], dict[str, str]]
-#: The analysis's own fields (`_FIELDS` order), its document, its companions as (name, title, rel, body,
-#: body_line): what a `Companion` keeps of its page.
-_StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, str, int], ...]]
+#: What a restored document keeps: (rel, body_line, key_lines, item_lines), for the line of every field.
+_StoredDoc = tuple[str, int, dict[str, int], dict[tuple[str, int], int]]
+#: The analysis's own fields (`_FIELDS` order), its document, its companions as (name, title, rel,
+#: body_line).
+_StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, int], ...]]
 #: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
 Stats = tuple[tuple[str, int, int], ...]
 _Stats = Stats
@@ -90,18 +98,19 @@ def cache_version() -> str:
 
 
 def _store_doc(doc: Document) -> _StoredDoc:
-    return (doc.rel, doc.meta, doc.body, doc.body_line, doc.key_lines, doc.item_lines, doc.raw_values)
+    return (doc.rel, doc.body_line, doc.key_lines, doc.item_lines)
 
 
 def _restore_doc(path: Path, stored: _StoredDoc) -> Document:
-    return Document(path, *stored)
+    rel, body_line, key_lines, item_lines = stored
+    return Document(path, rel, None, "", body_line, key_lines, item_lines)
 
 
 def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
     if analysis.doc is None or analysis.doc.body is not analysis.body:
         return None  # not as `build_analysis` makes it: not recorded
     plain = tuple(None if name in _APART else getattr(analysis, name) for name in _FIELDS)
-    companions = tuple((c.name, c.title, c.rel, c.body, c.body_line) for c in analysis.companions)
+    companions = tuple((c.name, c.title, c.rel, c.body_line) for c in analysis.companions)
     return plain, _store_doc(analysis.doc), companions
 
 
@@ -113,8 +122,8 @@ def _restore_analysis(path: Path, stored: _StoredAnalysis) -> Analysis:
     if companions:
         folder = path.parent
         args[_COMPANIONS] = tuple(
-            Companion(name, title, folder / name, rel, body, body_line)
-            for name, title, rel, body, body_line in companions
+            Companion(name, title, folder / name, rel, "", body_line)
+            for name, title, rel, body_line in companions
         )
     else:
         args[_COMPANIONS] = ()

@@ -42,6 +42,8 @@ class KnowledgeBase:
     config: Config
     analyses: list[Analysis] = field(default_factory=list)
     by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
+    #: False when some analyses were restored from the record cache, which keeps no bodies (`issuekb.cache`)
+    bodies: bool = True
     #: mentions of other issues found while loading, by the analysis's `rel` (the graph computes the rest)
     mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict, repr=False, compare=False)
     _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
@@ -150,7 +152,8 @@ def load_kb(
     """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted.
 
     With `cache`, unchanged folders are answered from the record cache under the root (`issuekb.cache`),
-    which is then updated; the records and diagnostics are the same either way. With `frozen` (for a
+    which is then updated: the diagnostics are the same either way, and so are the records but for their
+    bodies, which the cache does not keep (`KnowledgeBase.bodies` is then False). With `frozen` (for a
     command, whose records live until the process ends), every object alive after loading is moved out
     of the cyclic collector's sight (`gc.freeze`): otherwise its next collection walks the hundreds of
     thousands of objects just loaded (a fifth of a second at 10,000 analyses), for nothing.
@@ -223,7 +226,9 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
     for folder, names, stats, hit in plan.folders:
         path = root.joinpath(os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119 - a str
         result = records.restore(path, folder) if hit and records is not None else None
-        if result is None:
+        if result is not None:
+            kb.bodies = False
+        else:
             result = _load_folder(config, path, names, today)
             if records is not None:
                 records.put(folder, names, stats, result)

@@ -1,0 +1,245 @@
+"""The memo of `issuekb.results`: a run with nothing changed answers from it, and gives a fresh run's output.
+
+Use of the memo is proved with a marked memo: an extra diagnostic and an extra TRACKING.md line that no
+real run produces. A run that shows them used the memo; a run after a change that must not use it shows
+neither and gives exactly the fresh run's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import GOLDEN, TODAY, write_file
+from gitfixture import COMMITS, git, make_fork_clone
+from issuekb.cache import CACHE_DIR, CACHE_FILE
+from issuekb.cli import cli
+from issuekb.config import Config, load_config
+from issuekb.diagnostics import Diagnostic, format_diagnostics
+from issuekb.results import Memo, Results, kb_results
+
+LONG_AGO = 1_700_000_000
+MARK = "memo-mark"
+MARK_LINE = "\n<!-- from the memo -->\n"
+
+
+def age(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        os.utime(path, (LONG_AGO, LONG_AGO))
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A copy of the golden broken knowledge base (every rule, an undecodable file), with a companion."""
+    root = tmp_path / "kb"
+    shutil.copytree(GOLDEN / "broken-kb", root)
+    write_file(root / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nSee #31.\n")
+    age(root)
+    return root
+
+
+def results(root: Path, *, cache: bool = True, today: dt.date = TODAY, **changes: object) -> Results:
+    config = dataclasses.replace(load_config(root), **changes)  # type: ignore[arg-type]
+    return kb_results(config, today=today, cache=cache, tracking=config.tracking_file)
+
+
+def outputs(result: Results) -> tuple[str, str, str | None, int]:
+    return (
+        format_diagnostics(result.diags),
+        format_diagnostics(result.diags, "json"),
+        result.tracking,
+        result.analyses,
+    )
+
+
+def mark(root: Path) -> None:
+    """Add a diagnostic and a TRACKING.md line that no real run produces to the stored memo."""
+    file = root / CACHE_DIR / CACHE_FILE
+    with file.open("rb") as handle:
+        index, records = pickle.load(handle), pickle.load(handle)
+    memo = index["memo"]
+    assert isinstance(memo, Memo)
+    assert memo.tracking is not None
+    extra = Diagnostic.warning(MARK, "analyses", 1, "from the memo")
+    tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE)
+    index["memo"] = dataclasses.replace(memo, diags=(*memo.diags, extra), tracking=tracking)
+    file.write_bytes(pickle.dumps(index) + pickle.dumps(records))
+
+
+def from_marked_memo(result: Results) -> bool:
+    used = any(d.code == MARK for d in result.diags)
+    assert used == (result.tracking is not None and result.tracking.endswith(MARK_LINE)) == result.from_memo
+    return used
+
+
+def test_a_second_run_answers_from_the_memo_with_the_fresh_output(broken: Path) -> None:
+    fresh = results(broken, cache=False)
+    assert not (broken / CACHE_DIR).exists()
+    first = results(broken)
+    second = results(broken)
+    assert not fresh.from_memo and not first.from_memo and second.from_memo
+    assert outputs(fresh) == outputs(first) == outputs(second)
+    assert fresh.tracking and fresh.diags and fresh.analyses > 30
+
+
+def test_the_marked_memo_is_used_until_something_changes(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    assert from_marked_memo(results(broken))
+    assert from_marked_memo(results(broken))  # a memo answer writes nothing
+
+
+def check_falls_back(root: Path, **changes: object) -> None:
+    """The marked memo is not used, and the output is the fresh run's."""
+    cached = results(root, **changes)
+    assert not from_marked_memo(cached)
+    assert outputs(cached) == outputs(results(root, cache=False, **changes))
+
+
+def test_an_edited_analysis_is_not_answered_from_the_memo(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    target = broken / "analyses" / "0043-valid" / "analysis.md"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("status: ", "status: typo-", 1), encoding="utf-8"
+    )
+    os.utime(target, (LONG_AGO + 60, LONG_AGO + 60))
+    check_falls_back(broken)
+    assert any(d.code == "field-enum" and "0043-valid" in d.path for d in results(broken).diags)
+
+
+@pytest.mark.parametrize("change", ["companion", "new-folder", "removed-folder"])
+def test_a_changed_folder_is_not_answered_from_the_memo(broken: Path, change: str) -> None:
+    results(broken)
+    mark(broken)
+    if change == "companion":
+        write_file(broken / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nNow #32.\n")
+        os.utime(broken / "analyses" / "0043-valid" / "summary.md", (LONG_AGO + 60, LONG_AGO + 60))
+        os.utime(broken / "analyses" / "0043-valid", (LONG_AGO, LONG_AGO))  # rewritten in place
+    elif change == "new-folder":
+        write_file(
+            broken / "analyses" / "0099-new" / "analysis.md",
+            "---\nissue: 99\ntitle: New\nstatus: paused\n---\nSee #43.\n",
+        )
+        age(broken)
+    else:
+        shutil.rmtree(broken / "analyses" / "0043-valid")
+    check_falls_back(broken)
+
+
+def test_the_state_file_and_the_configuration_are_part_of_the_memo(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    check_falls_back(broken, fork="someone/else")  # the configuration changed
+    results(broken)
+    mark(broken)
+    state = broken / "upstream-state.json"
+    assert not state.exists()
+    write_file(state, '{"format": 1, "repos": {}}\n')
+    check_falls_back(broken)
+    results(broken)
+    mark(broken)
+    state.write_text('{"format": 1, "repos": {"acme/widget": {}}}\n', encoding="utf-8")
+    check_falls_back(broken)
+
+
+def test_a_broken_state_file_is_reported_and_not_remembered(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    write_file(broken / "upstream-state.json", "{not json")
+    for _ in range(2):
+        broken_state = results(broken)
+        assert broken_state.tracking is None
+        assert [d.code for d in broken_state.state_diags] == ["state-json"]
+        assert not broken_state.from_memo
+
+
+def test_another_tracking_target_is_rendered_afresh(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    check_falls_back(broken, tracking_file=broken / "docs" / "TRACKING.md")
+
+
+def test_discovery_problems_are_found_on_every_run(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    write_file(broken / "analyses" / "stray.md", "# Stray\n")
+    (broken / "analyses" / "0100-empty").mkdir()
+    result = results(broken)
+    assert from_marked_memo(result)  # no analysis changed: the memo still answers
+    codes = {(d.code, d.path) for d in result.diags}
+    assert {("kb-stray-file", "analyses/stray.md"), ("kb-no-analysis", "analyses/0100-empty")} <= codes
+    fresh = results(broken, cache=False)
+    assert [d for d in result.diags if d.code != MARK] == fresh.diags
+
+
+def test_another_day_is_answered_only_when_no_entry_depends_on_it(broken: Path) -> None:
+    results(broken)
+    mark(broken)
+    check_falls_back(broken, today=TODAY + dt.timedelta(days=1))  # 0017-date-future names the day
+
+
+def test_a_recent_file_keeps_the_memo_from_being_written(broken: Path) -> None:
+    target = broken / "analyses" / "0043-valid" / "analysis.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")  # modified now
+    results(broken)
+    again = results(broken)
+    assert not again.from_memo  # that folder cannot be recorded yet, so no memo holds for the whole
+    age(broken)
+    results(broken)
+    assert results(broken).from_memo
+
+
+def test_the_commits_are_checked_in_the_clone_on_every_run(tmp_path: Path, kb_root: Path) -> None:
+    clone = tmp_path / "fork"
+    clone.mkdir()
+    git(clone, "init", "-q")  # no commits yet
+    sha = COMMITS["fix one"]
+    write_file(
+        kb_root / "analyses" / "0001-a" / "analysis.md",
+        f"---\nissue: 1\ntitle: A\nstatus: resolved\nresolution: fixed\ncommits: [{sha[:7]}]\n---\nBody.\n",
+    )
+    age(kb_root)
+    config = dataclasses.replace(load_config(kb_root), git=clone)
+    first, second = kb_results(config, today=TODAY), kb_results(config, today=TODAY)
+    assert not first.from_memo and second.from_memo
+    assert first.diags == second.diags
+    assert [(d.code, d.line) for d in second.diags] == [("commit-unknown", 6)]
+    assert make_fork_clone(clone)["fix one"] == sha  # the clone learns the commit
+    third = kb_results(config, today=TODAY)
+    assert third.from_memo and third.diags == []
+    assert kb_results(config, today=TODAY, git=False).diags == []
+
+
+def test_the_commands_print_the_same_with_and_without_the_memo(broken: Path) -> None:
+    runner = CliRunner()
+    args = ["--root", str(broken)]
+    check = ["check", *args, "--today", TODAY.isoformat()]
+    plain = runner.invoke(cli, [*check, "--no-cache"])
+    first, second = runner.invoke(cli, check), runner.invoke(cli, check)
+    assert plain.exit_code == first.exit_code == second.exit_code == 1
+    assert plain.output == first.output == second.output
+    json_plain = runner.invoke(cli, [*check, "--format", "json", "--no-cache"])
+    assert json_plain.output == runner.invoke(cli, [*check, "--format", "json"]).output
+    wrote = runner.invoke(cli, ["tracking", *args])
+    assert wrote.exit_code == 0, wrote.output
+    tracking = (broken / "TRACKING.md").read_bytes()
+    (broken / "TRACKING.md").unlink()
+    again = runner.invoke(cli, ["tracking", *args])
+    assert again.exit_code == 0, again.output
+    assert (broken / "TRACKING.md").read_bytes() == tracking
+    stale = runner.invoke(cli, ["tracking", *args, "--check"])
+    assert stale.exit_code == 0 and "up to date" in stale.output
+
+
+def test_a_config_without_a_cache_never_writes_one(broken: Path) -> None:
+    config: Config = load_config(broken)
+    kb_results(config, today=TODAY, cache=False, tracking=config.tracking_file)
+    assert not (broken / CACHE_DIR).exists()
