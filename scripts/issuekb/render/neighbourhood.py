@@ -200,10 +200,12 @@ def neighbourhood_svg(
             tooltip = f"<title>{html_text(clean(node.label))}</title>"
             drawn = _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2))
             url = _safe_url(link(node.ref)) if node.ref is not None else None
+            # One line per node: a browser keeps the line breaks inside a link as spaces.
             if url:
-                boxes += [f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]
+                boxes.append("".join([f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]))
             else:  # an issue without a page, or the dashed "+N more"
-                boxes += ['<g class="ik-d">' if node.ref is None else "<g>", tooltip, *drawn, "</g>"]
+                start = '<g class="ik-d">' if node.ref is None else "<g>"
+                boxes.append("".join([start, tooltip, *drawn, "</g>"]))
 
     short = center.short(center.repo)
     # The centre box spans every row, so each edge is a horizontal line into it.
@@ -220,7 +222,7 @@ def neighbourhood_svg(
     title = f"Links of {short}"
     desc = _desc(short, groups, lambda r: r.short(center.repo))
     return document(
-        ident or f"ikl{center.number}-{zlib.crc32(center.repo.encode()):x}",
+        ident or f"ikl{center.number}-{zlib.crc32(center.repo.encode()) & 0xFFFF:x}",
         _W,
         height,
         title,

@@ -2,8 +2,8 @@
 
 Every picture is returned as one HTML block: a `<div class="issuekb-chart">` holding one `<svg>`.
 Python-Markdown treats `<svg>` as inline HTML (it would wrap it in a paragraph and run Markdown over
-the text inside), but passes a `<div>` block through untouched. The block has one element per line,
-no indentation and no blank line, so it survives being pasted into a Markdown page.
+the text inside), but passes a `<div>` block through untouched. The block has an element or a small
+group per line, no indentation and no blank line, so it survives being pasted into a Markdown page.
 
 The pictures carry geometry and structure only. Their colours, stroke styles and font live in the
 site's stylesheet (`issuekb/assets/issuekb.css`, which the plugin adds to every page), as rules on
