@@ -3,8 +3,9 @@
 `prepare(workdir, n, seed)` writes `workdir/plugin/` (a synthetic knowledge base, built by `mkdocs build`
 with the issuekb plugin) and `workdir/floor/` (every page the plugin would generate, written as a Markdown
 file into `docs/`, built by a bare `mkdocs build`). Both use the same theme, extensions and navigation
-(the home page and the listing pages, never every analysis), so the ratio of their build times is what
-the plugin adds to MkDocs itself.
+(the home page and the listing pages, never every analysis) and the same HTML minifier (`minify_html`, as
+the repository's mkdocs.yml has it), so the ratio of their build times is what the plugin adds to MkDocs
+itself.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ nav:
 {nav}
 plugins:
   - search
-{plugin}"""
+{plugin}{minify}"""
+#: The HTML minifier of the repository's mkdocs.yml, in both builds: the floor is the same pages built the
+#: same way, less the issuekb plugin.
+_MINIFY = """\
+  - minify_html:
+      keep_closing_tags: true
+      keep_html_and_head_opening_tags: true
+      minify_css: false
+      minify_js: false
+"""
 _PLUGIN = f"""\
   - issuekb:
       upstream: {UPSTREAM}
@@ -75,7 +85,9 @@ def prepare(workdir: Path, n: int, seed: int = 668) -> SiteCase:
     home = render_home("issuekb benchmark", site.summary)
     in_nav = ["index.md", *(p.uri for p in site.pages if p.in_nav and p.uri.endswith(".md"))]
     (plugin / "docs" / "index.md").unlink()  # the plugin generates the home page, as the floor has it
-    (plugin / "mkdocs.yml").write_text(_CONFIG.format(nav=_nav(in_nav), plugin=_PLUGIN), encoding="utf-8")
+    (plugin / "mkdocs.yml").write_text(
+        _CONFIG.format(nav=_nav(in_nav), plugin=_PLUGIN, minify=_MINIFY), encoding="utf-8"
+    )
     docs = floor / "docs"
     docs.mkdir(parents=True)
     (docs / "index.md").write_text(home, encoding="utf-8")
@@ -83,7 +95,9 @@ def prepare(workdir: Path, n: int, seed: int = 668) -> SiteCase:
         target = docs / page.uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
-    (floor / "mkdocs.yml").write_text(_CONFIG.format(nav=_nav(in_nav), plugin=""), encoding="utf-8")
+    (floor / "mkdocs.yml").write_text(
+        _CONFIG.format(nav=_nav(in_nav), plugin="", minify=_MINIFY), encoding="utf-8"
+    )
     return SiteCase(n, plugin, floor)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from htmlcanon import canonical
 from issuekb.config import DEFAULTS, load_config
 from issuekb.kb import load_kb
 from issuekb.plugin import IssueKBOptions, IssueKBPlugin
@@ -36,7 +37,8 @@ def site(built: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
 
 
 def html(site: Path, page: str) -> str:
-    return (site / page / "index.html").read_text(encoding="utf-8")
+    """The built page, in the canonical spelling of `htmlcanon` (the site is minified)."""
+    return canonical((site / page / "index.html").read_text(encoding="utf-8"))
 
 
 def hrefs(site: Path, page: str) -> list[str]:
@@ -215,6 +217,17 @@ def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
         "a/index.html: #y (no id 'y' in a/index.html)",
         "index.html: javascript:alert(1) (scheme 'javascript' in <a>)",
     ]
+
+
+def test_canonical_spelling_of_minified_markup() -> None:
+    minified = (
+        "<!doctype html><p class=a data-x>1 &lt; 2 &amp; 3<br><a href=../x/ title='say \"hi\"'>#5</a>"
+        "<script>if(a<b&&c)f()</script><svg><rect x=1 /></svg><!-- kept -->"
+    )
+    assert canonical(minified) == (
+        '<!doctype html><p class="a" data-x>1 &lt; 2 &amp; 3<br><a href="../x/" title="say &quot;hi&quot;">#5</a>'
+        '<script>if(a<b&&c)f()</script><svg><rect x="1"/></svg><!-- kept -->'
+    )
 
 
 def test_nothing_is_loaded_from_other_hosts(site: Path) -> None:
