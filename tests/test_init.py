@@ -371,6 +371,8 @@ def test_scaffold_mkdocs_settings_are_the_repositorys(tmp_path: Path) -> None:
     assert theirs["nav"][0] == ours["nav"][0] == {"Home": "index.md"}
     assert theirs["nav"][1] == next(e for e in ours["nav"] if "Analyses" in e), f"Analyses nav: {HINT}"
     assert theirs["plugins"][:2] == ours["plugins"][:2], f"search and tags: {HINT}"
+    minify = [p for p in ours["plugins"] if isinstance(p, dict) and "minify_html" in p]
+    assert minify and theirs["plugins"][-1] == ours["plugins"][-1] == minify[0], f"minify_html, last: {HINT}"
     (ours_kb,) = (p["issuekb"] for p in ours["plugins"] if isinstance(p, dict) and "issuekb" in p)
     (theirs_kb,) = (p["issuekb"] for p in theirs["plugins"] if isinstance(p, dict) and "issuekb" in p)
     assert set(theirs_kb) == set(ours_kb)
