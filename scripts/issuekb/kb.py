@@ -127,7 +127,7 @@ def discover(
 
 
 def _companions(
-    config: Config, folder: Path, names: frozenset[str]
+    folder: Path, folder_rel: str, names: frozenset[str]
 ) -> tuple[tuple[Companion, ...], list[Diagnostic]]:
     out: list[Companion] = []
     diags: list[Diagnostic] = []
@@ -135,7 +135,7 @@ def _companions(
         if name not in names:
             continue
         path = folder / name
-        doc, found = load_document(path, config.rel(path), require_front_matter=False)
+        doc, found = load_document(path, f"{folder_rel}/{name}", require_front_matter=False)
         diags.extend(found)
         out.append(Companion(name, title, path, doc.rel, doc.body, doc.body_line))
     return tuple(out), diags
@@ -223,13 +223,16 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
     kb = KnowledgeBase(config)
     diags: list[Diagnostic] = []
     root = config.analyses_dir
+    root_rel = config.rel(root)  # the analyses' paths as diagnostics name them, built from strings
     for folder, names, stats, hit in plan.folders:
-        path = root.joinpath(os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119 - a str
+        name = os.path.basename(folder)  # noqa: PTH119 - a str
+        path = root.joinpath(name, ANALYSIS_FILE)
         result = records.restore(path, folder) if hit and records is not None else None
         if result is not None:
             kb.bodies = False
         else:
-            result = _load_folder(config, path, names, today)
+            folder_rel = f"{root_rel}/{name}" if root_rel != "." else name
+            result = _load_folder(config, path, folder_rel, names, today)
             if records is not None:
                 records.put(folder, names, stats, result)
         analysis, found, mentions = result
@@ -244,14 +247,19 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
     return kb, diags
 
 
-def _load_folder(config: Config, path: Path, names: frozenset[str], today: dt.date) -> FolderResult:
-    """The work on one analysis folder that depends on its files alone: load, model, body rules, mentions."""
-    doc, diags = load_document(path, config.rel(path))
+def _load_folder(
+    config: Config, path: Path, folder_rel: str, names: frozenset[str], today: dt.date
+) -> FolderResult:
+    """The work on one analysis folder that depends on its files alone: load, model, body rules, mentions.
+
+    `folder_rel` is the folder as diagnostics name it (`Config.rel`).
+    """
+    doc, diags = load_document(path, f"{folder_rel}/{ANALYSIS_FILE}")
     analysis, found = build_analysis(doc, config.upstream, today=today)
     diags.extend(found)
     if analysis is None:
         return None, diags, ()
-    analysis.companions, found = _companions(config, path.parent, names)
+    analysis.companions, found = _companions(path.parent, folder_rel, names)
     diags.extend(found)
     diags.extend(file_diagnostics(analysis))
     return analysis, diags, analysis_mentions(analysis)
