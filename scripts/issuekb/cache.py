@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
 from issuekb.load import Document
-from issuekb.model import Analysis, Companion
+from issuekb.model import DATE_FIELDS, Analysis, Companion
 from issuekb.writes import atomic_write_with
 
 if TYPE_CHECKING:
@@ -136,12 +136,13 @@ def _days(result: FolderResult, today: int) -> _Days:
     The only rule that reads the day is "a date must not be in the future", whose message names the day:
     a result with such a message (or without a record whose front matter could be read) holds on
     `today` alone. Otherwise it holds on every day from the latest date in the front matter on (none of
-    its dates is then in the future), whichever field or list the date is in.
+    its dates is then in the future). Only the date fields are compared with the day (`DATE_FIELDS`).
     """
     analysis, diags, _ = result
     if analysis is None or analysis.doc is None or any(d.code == "date-future" for d in diags):
         return today, today
-    return max(_dates(analysis.doc.meta), default=0), _ALWAYS
+    meta = analysis.doc.meta or {}
+    return max(_dates([meta.get(key) for key in DATE_FIELDS]), default=0), _ALWAYS
 
 
 def _dates(value: object) -> Iterator[int]:

@@ -19,13 +19,15 @@ from issuekb.load import Document
 from issuekb.refs import IssueRef
 from issuekb.schema import FIELDS, PRIORITIES, Resolution, Status
 
-__all__ = ["FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "did_you_mean"]
+__all__ = ["DATE_FIELDS", "FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "did_you_mean"]
 
 SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 FOLDER_RE = re.compile(r"^(?P<num>[0-9]+)-(?P<slug>[a-z0-9][a-z0-9-]*)$")
 _STATUS_VALUES = tuple(s.value for s in Status)
 _RESOLUTION_VALUES = tuple(v.value for v in Resolution)
 _TAG_RE = re.compile(r"[a-z0-9][a-z0-9.+-]*")
+#: The fields read as dates, and so the only ones compared with the day ("not in the future").
+DATE_FIELDS = ("reported", "analyzed", "resolved_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,7 @@ def build_analysis(
     affected = r.list_field("affected", _text, _TEXT_HELP)
     reporter = r.str_field("reporter")
     priority = r.enum_field("priority", PRIORITIES)
-    dates = {key: r.date_field(key) for key in ("reported", "analyzed", "resolved_on")}
+    dates = {key: r.date_field(key) for key in DATE_FIELDS}
     _check_date_order(r, dates)
     _check_lifecycle(r, status, resolution, duplicate_of, issue, dates["resolved_on"])
     folder = doc.path.parent.name
