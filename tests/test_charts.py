@@ -352,6 +352,24 @@ def test_neighbourhood_ids_are_unique_per_issue_and_deterministic() -> None:
     assert svg_of(a).get("id") != svg_of(activity_chart([])).get("id") != svg_of(status_chart({})).get("id")
 
 
+def test_neighbourhood_bytes_stay_small() -> None:
+    """The diagram is on every analysis page: no per-element style, and about 380 bytes a linked node."""
+    title = "An upstream title of typical length, sixty characters or so"
+    block = neighbourhood_svg(
+        ref(1143),
+        hood(
+            related=tuple(ref(n) for n in range(2000, 2011)),
+            referenced_by=tuple(ref(n) for n in range(3000, 3010)),
+        ),
+        url_for=lambda r: f"../{r.number:04d}-some-slug-of-the-issue/",
+        label_for=lambda r: f"#{r.number} {title}",
+    )
+    svg = svg_of(block)
+    assert len(list(svg.iter(f"{NS}a"))) == 11  # eleven linked nodes and "+10 more"
+    assert "style=" not in block
+    assert len(block.encode()) < 5_000  # 4.8 KB; 10.5 KB with a style on every element
+
+
 # --- as raw HTML in a Markdown page -------------------------------------------------------------
 
 
