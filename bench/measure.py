@@ -10,8 +10,7 @@ Each measurement runs in a fresh interpreter so that its peak RSS is its own. KI
 - `mkdocs`: `mkdocs build` of ROOT/mkdocs.yml (the site with the plugin, or the plain-Markdown floor).
 
 `seconds` is the wall time of the work itself, after the interpreter and the imports are up; `cpu_seconds`
-is the CPU time the process spent on it (less disturbed by other processes on a busy machine; workers'
-CPU time is not in it). The peak memory is the process's peak RSS plus its largest worker's.
+is the CPU time the process spent on it (less disturbed by other processes on a busy machine).
 """
 
 from __future__ import annotations
@@ -77,11 +76,7 @@ def main() -> None:
     result = KINDS[kind](root)
     result["seconds"] = time.perf_counter() - start
     result["cpu_seconds"] = time.process_time() - cpu
-    # this process's peak and its workers' (issuekb.parallel forks them for a large cold run): an upper
-    # bound of the memory the run held at once
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_rss_mb"] = peak / 1024
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 

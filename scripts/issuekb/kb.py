@@ -21,7 +21,6 @@ from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.graph import analysis_mentions
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
-from issuekb.parallel import map_in_order
 from issuekb.refs import IssueRef
 from issuekb.schema import COMPANIONS
 from issuekb.validate import file_diagnostics, validate
@@ -215,20 +214,17 @@ def plan_kb(config: Config, *, today: dt.date | None = None, cache: bool = False
     return Plan(config, today, folders, diags, records)
 
 
-def build_kb(plan: Plan, *, git: bool = True, jobs: int = 1) -> tuple[KnowledgeBase, list[Diagnostic]]:
+def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
     """Work on every folder of `plan` (or take its recorded result), then run the knowledge-base rules.
 
-    The folders to read are shared with forked workers up to `jobs` processes in all, when there are
-    enough of them (`issuekb.parallel`); the result is the same. The diagnostics are those of the
-    folders and of the rules, unsorted: not the plan's own.
+    The diagnostics are those of the folders and of the rules, unsorted: not the plan's own.
     """
     config, today, records = plan.config, plan.today, plan.records
     kb = KnowledgeBase(config)
+    diags: list[Diagnostic] = []
     root = config.analyses_dir
     root_rel = config.rel(root)  # the analyses' paths as diagnostics name them, built from strings
-    results: list[FolderResult | None] = []
-    work: list[tuple[Config, Path, str, frozenset[str], dt.date]] = []
-    for folder, names, _, hit in plan.folders:
+    for folder, names, stats, hit in plan.folders:
         name = os.path.basename(folder)  # noqa: PTH119 - a str
         path = root.joinpath(name, ANALYSIS_FILE)
         result = records.restore(path, folder) if hit and records is not None else None
@@ -236,14 +232,7 @@ def build_kb(plan: Plan, *, git: bool = True, jobs: int = 1) -> tuple[KnowledgeB
             kb.bodies = False
         else:
             folder_rel = f"{root_rel}/{name}" if root_rel != "." else name
-            work.append((config, path, folder_rel, names, today))
-        results.append(result)
-    loaded = iter(map_in_order(_load_folder_of, work, jobs))
-    diags: list[Diagnostic] = []
-    for (folder, names, stats, _), recorded in zip(plan.folders, results, strict=True):
-        result = recorded
-        if result is None:
-            result = next(loaded)
+            result = _load_folder(config, path, folder_rel, names, today)
             if records is not None:
                 records.put(folder, names, stats, result)
         analysis, found, mentions = result
@@ -256,10 +245,6 @@ def build_kb(plan: Plan, *, git: bool = True, jobs: int = 1) -> tuple[KnowledgeB
         kb.by_ref.setdefault(analysis.ref, analysis)
     diags.extend(validate(kb, git=git, per_file=False))
     return kb, diags
-
-
-def _load_folder_of(args: tuple[Config, Path, str, frozenset[str], dt.date]) -> FolderResult:
-    return _load_folder(*args)
 
 
 def _load_folder(

@@ -24,7 +24,6 @@ from pathlib import Path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb, gc_paused, plan_kb
-from issuekb.parallel import default_jobs
 from issuekb.upstream import UpstreamState, decode_state
 from issuekb.validate import CommitClaims, commit_claims, commits_exist
 
@@ -66,13 +65,11 @@ def kb_results(
     cache: bool = True,
     tracking: Path | None = None,
     frozen: bool = False,
-    jobs: int | None = None,
 ) -> Results:
     """Check the knowledge base and, with `tracking` (where TRACKING.md goes), render TRACKING.md.
 
     The results are those of `load_kb` (+ `render_tracking`) with the same arguments, whether the memo
-    answers or not; `frozen` is `load_kb`'s. The files to read are shared with forked workers, `jobs`
-    processes in all (default: one per core, `issuekb.parallel`), when there are enough of them.
+    answers or not; `frozen` is `load_kb`'s.
     """
     with gc_paused():
         plan = plan_kb(config, today=today, cache=cache)
@@ -84,7 +81,7 @@ def kb_results(
                 diags.extend(commits_exist(config, memo.commits))
             text = memo.tracking[2] if memo.tracking is not None and tracking is not None else None
             return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True)
-        kb, diags = build_kb(plan, git=False, jobs=default_jobs() if jobs is None else jobs)
+        kb, diags = build_kb(plan, git=False)
         text = None
         if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
             rel = config.rel(config.state_file)

@@ -8,7 +8,7 @@ import click
 
 from issuekb.config import Config, ConfigError, load_config
 
-__all__ = ["CouldNotRun", "config_option", "get_config", "jobs_option", "no_cache_option"]
+__all__ = ["CouldNotRun", "config_option", "get_config", "no_cache_option"]
 
 
 class CouldNotRun(click.ClickException):
@@ -28,13 +28,6 @@ no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
     help="Read every file afresh instead of using the record cache under .issuekb-cache/ (and update nothing there).",
-)
-
-jobs_option = click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that read the analyses (default: one per core, at most 4; used only for thousands of files).",
 )
 
 config_option = click.option(

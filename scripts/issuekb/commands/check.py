@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import config_option, get_config, jobs_option, no_cache_option
+from issuekb.commands._common import config_option, get_config, no_cache_option
 
 __all__ = ["command"]
 
@@ -38,7 +38,6 @@ __all__ = ["command"]
     help="Check dates against this day instead of the real one (YYYY-MM-DD; for reproducible output).",
 )
 @no_cache_option
-@jobs_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def command(
     root: Path | None,
@@ -47,7 +46,6 @@ def command(
     strict: bool,
     today: dt.datetime | None,
     no_cache: bool,
-    jobs: int | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Validate every analysis and the knowledge base as a whole.
@@ -65,8 +63,7 @@ def command(
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    day = today.date() if today else None
-    results = kb_results(config, today=day, cache=not no_cache, frozen=True, jobs=jobs)
+    results = kb_results(config, today=today.date() if today else None, cache=not no_cache, frozen=True)
     diags = results.diags
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import CouldNotRun, config_option, get_config, jobs_option, no_cache_option
+from issuekb.commands._common import CouldNotRun, config_option, get_config, no_cache_option
 
 __all__ = ["command", "unified_diff"]
 
@@ -30,8 +30,7 @@ def unified_diff(old: str, new: str, name: str) -> str:
     help="Write nothing; exit 1 and print a diff when the file on disk differs from what would be written.",
 )
 @no_cache_option
-@jobs_option
-def command(root: Path | None, check: bool, no_cache: bool, jobs: int | None) -> None:
+def command(root: Path | None, check: bool, no_cache: bool) -> None:
     """Regenerate TRACKING.md from the analyses and the upstream state file.
 
     The file is written at the configured `tracking_file` (TRACKING.md at the root by default), atomically,
@@ -47,7 +46,7 @@ def command(root: Path | None, check: bool, no_cache: bool, jobs: int | None) ->
     config = get_config(root)
     target = config.tracking_file
     name = config.rel(target)
-    results = kb_results(config, git=False, cache=not no_cache, tracking=target, frozen=True, jobs=jobs)
+    results = kb_results(config, git=False, cache=not no_cache, tracking=target, frozen=True)
     diags = results.diags
     fatal = [d for d in diags if d.code == "kb-missing"] + list(results.state_diags)
     if fatal:
