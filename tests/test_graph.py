@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+import issuekb.graph
 from conftest import TODAY
 from issuekb.config import Config
 from issuekb.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
 from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.mentions import Mention
 from issuekb.refs import IssueRef
+from issuekb.results import kb_results
 
 REPO = "acme/widget"
 AddAnalysis = Callable[..., Path]
@@ -181,3 +186,27 @@ def test_duplicate_with_other_commits_is_flagged(add_analysis: AddAnalysis, kb_c
     ]
     assert "d071bdc" in flagged[0].message and "b8a8291, 90547b0" in flagged[0].message
     assert {d.path for d in diags if d.code == "duplicate-commits"} == {d.path for d in flagged}
+
+
+def test_mentions_are_scanned_only_when_the_backlinks_are_read(
+    add_analysis: AddAnalysis, kb_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` and `tracking` never read the backlinks, so they never scan a body for mentions."""
+    add_analysis("0001-a", fm(1), body="# A\n\nLike #2.\n")
+    add_analysis("0002-b", dup(2, 3))
+    scanned: list[str] = []
+    real = issuekb.graph.find_mentions
+
+    def counting(text: str, repo: str) -> list[Mention]:
+        scanned.append(text)
+        return real(text, repo)
+
+    monkeypatch.setattr(issuekb.graph, "find_mentions", counting)
+    results = kb_results(kb_config, today=TODAY, cache=False, tracking=kb_config.tracking_file)
+    assert results.tracking and results.analyses == 2
+    _, graph = load(kb_config)
+    assert graph.clusters and not scanned
+    assert graph.referenced_by == {ref(2): (ref(1),)}
+    assert len(scanned) == 2  # each body once, on first use
+    assert graph.mentions[ref(1)][0].ref == ref(2)
+    assert len(scanned) == 2

@@ -1,19 +1,20 @@
 """The record cache: what each unchanged analysis folder cost, kept between runs.
 
 A run over thousands of analyses spends most of its time on files that did not change since the last
-run: reading and parsing them, modelling and checking each front matter, scanning each body for `#N`
-mentions, and listing each folder. The cache keeps, per analysis folder, the names of its files (with
-the folder's `mtime_ns`, which changes when a file is added, removed or renamed in it), the size and
-`mtime_ns` of `analysis.md` and of each companion page, and the results of the per-file work: the
-modelled `Analysis`, its per-file diagnostics (load, model and body rules) and its mentions. The
-knowledge-base-wide rules (uniqueness, duplicate chains, the graph, git) run on the records, unless the
-memo that `issuekb.results` keeps beside them answers for the whole run.
+run: reading and parsing them, modelling and checking each front matter and body, and listing each
+folder. The cache keeps, per analysis folder, the names of its files (with the folder's `mtime_ns`,
+which changes when a file is added, removed or renamed in it), the size and `mtime_ns` of
+`analysis.md` and of each companion page, and the results of the per-file work: the modelled
+`Analysis` and its per-file diagnostics (load, model and body rules). The knowledge-base-wide rules
+(uniqueness, duplicate chains, the graph, git) run on the records, unless the memo that
+`issuekb.results` keeps beside them answers for the whole run.
 
 A restored `Analysis` holds what the knowledge-base rules and TRACKING.md read: every field and the line
-it is written on, its companions' names and titles. It holds no body (the bodies' rules and mentions
-are recorded) and no raw front matter: `body` and the documents' `body` are empty and `doc.meta` is
-None, and the `KnowledgeBase` says so (`bodies`). Keeping the bodies out makes the cache a third of the
-size and a run after a few edits as much quicker; the site and the other commands load every file.
+it is written on, its companions' names and titles. It holds no body (the bodies' rules are recorded;
+their `#N` mentions only matter to the site's backlinks, `graph.LinkGraph.referenced_by`) and no raw
+front matter: `body` and the documents' `body` are empty and `doc.meta` is None, and the
+`KnowledgeBase` says so (`bodies`). Keeping the bodies out makes the cache a third of the size and a
+run after a few edits as much quicker; the site and the other commands load every file.
 
 The whole cache belongs to one key: the package version and a hash of the source of every top-level
 module of the package (a code change can never serve stale results), the knowledge base's root and
@@ -48,7 +49,6 @@ from issuekb.writes import atomic_write_with
 if TYPE_CHECKING:
     from issuekb.config import Config
     from issuekb.diagnostics import Diagnostic
-    from issuekb.mentions import Mention
 
 __all__ = ["CACHE_DIR", "CACHE_FILE", "FolderResult", "RecordCache", "Stats", "cache_version"]
 
@@ -57,8 +57,8 @@ CACHE_FILE = "records.pickle"
 #: A file or folder modified this recently (nanoseconds) is worked on but not recorded.
 _RACY_NS = 2_000_000_000
 
-#: What the per-folder work yields: the analysis (None when unusable), its diagnostics, its mentions.
-FolderResult = tuple["Analysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
+#: What the per-folder work yields: the analysis (None when unusable) and its diagnostics.
+FolderResult = tuple["Analysis | None", "list[Diagnostic]"]
 
 #: What a restored document keeps: (rel, body_line, key_lines, item_lines), for the line of every field.
 _StoredDoc = tuple[str, int, dict[str, int], dict[tuple[str, int], int]]
@@ -72,9 +72,9 @@ _Stats = Stats
 _Days = tuple[int, int]
 #: names' folder mtime_ns, the file names, the files' stats, the days it holds on
 _IndexEntry = tuple[int, frozenset[str], _Stats, _Days]
-#: the stored analysis, its diagnostics, its mentions; kept pickled on its own (`_Blob`), so that writing
-#: the cache after a few edits copies the unchanged records' bytes instead of pickling them all again
-_Record = tuple["_StoredAnalysis | None", "list[Diagnostic]", "tuple[Mention, ...]"]
+#: the stored analysis and its diagnostics; kept pickled on its own (`_Blob`), so that writing the cache
+#: after a few edits copies the unchanged records' bytes instead of pickling them all again
+_Record = tuple["_StoredAnalysis | None", "list[Diagnostic]"]
 _Blob = bytes
 _ALWAYS = sys.maxsize
 
@@ -138,7 +138,7 @@ def _days(result: FolderResult, today: int) -> _Days:
     `today` alone. Otherwise it holds on every day from the latest date in the front matter on (none of
     its dates is then in the future). Only the date fields are compared with the day (`DATE_FIELDS`).
     """
-    analysis, diags, _ = result
+    analysis, diags = result
     if analysis is None or analysis.doc is None or any(d.code == "date-future" for d in diags):
         return today, today
     meta = analysis.doc.meta or {}
@@ -285,9 +285,9 @@ class RecordCache:
             record: _Record = pickle.loads(blob)  # noqa: S301 - our own file
         except Exception:
             return None
-        stored, diags, mentions = record
+        stored, diags = record
         analysis = _restore_analysis(path, stored) if stored is not None else None
-        return analysis, list(diags), mentions
+        return analysis, list(diags)
 
     def _load_records(self) -> dict[str, _Blob]:
         if self._records is None:
@@ -317,12 +317,12 @@ class RecordCache:
             or any(self._now - t < _RACY_NS for t in (mtime, *(s[2] for s in stats)))
         ):
             return
-        analysis, diags, mentions = result
+        analysis, diags = result
         stored = _store_analysis(analysis) if analysis is not None else None
         if analysis is not None and stored is None:
             return
         self.entries[folder] = (mtime, files, stats, _days(result, self.today))
-        records[folder] = pickle.dumps((stored, list(diags), mentions), pickle.HIGHEST_PROTOCOL)
+        records[folder] = pickle.dumps((stored, list(diags)), pickle.HIGHEST_PROTOCOL)
         self.changed = True
 
     @property

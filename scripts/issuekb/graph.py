@@ -2,7 +2,9 @@
 
 Built once per run from a `KnowledgeBase`; TRACKING.md and the site both read it, so the two always
 agree on what links to what. Everything is computed in one pass over the analyses (linear in their
-number and the links they hold).
+number and the links they hold). The backlinks ("referenced by") and the `#N` mentions they come from
+are computed on first use: only the site shows them, and scanning every body for mentions is a fifth
+of what `issuekb check` and `issuekb tracking` would otherwise spend on 10,000 analyses.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class Neighbourhood:
     shares_commits_with: tuple[IssueRef, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class LinkGraph:
     """Links between analyses (keys are the refs of analyses; targets may have no analysis)."""
 
@@ -71,16 +73,50 @@ class LinkGraph:
     clusters: dict[IssueRef, Cluster] = field(default_factory=dict)
     #: issue -> analyses whose duplicate_of names it directly
     duplicates: dict[IssueRef, tuple[IssueRef, ...]] = field(default_factory=dict)
-    #: issue -> analyses that name it in `related` or mention it in a body, but are not named back
-    referenced_by: dict[IssueRef, tuple[IssueRef, ...]] = field(default_factory=dict)
-    #: analysis -> mentions in its body and companions (in file order)
-    mentions: dict[IssueRef, tuple[Mention, ...]] = field(default_factory=dict)
     #: commit SHA -> analyses that record it, when more than one does (keyed by `commit_keys` values)
     shared_commits: dict[str, tuple[IssueRef, ...]] = field(default_factory=dict)
     #: every recorded SHA -> the shortest recorded SHA that it extends (`abc1234` and `abc1234ef...` are one commit)
     commit_keys: dict[str, str] = field(default_factory=dict)
     #: analyses in a duplicate_of cycle
     in_cycle: frozenset[IssueRef] = frozenset()
+    #: the knowledge base the backlinks are computed from, on first use (`referenced_by`, `mentions`)
+    source: KnowledgeBase | None = field(default=None, repr=False)
+    _backlinks: tuple[dict[IssueRef, tuple[IssueRef, ...]], dict[IssueRef, tuple[Mention, ...]]] | None = (
+        field(default=None, repr=False)
+    )
+
+    @property
+    def referenced_by(self) -> dict[IssueRef, tuple[IssueRef, ...]]:
+        """Issue -> analyses that name it in `related` or mention it in a body, but are not named back."""
+        return self._links()[0]
+
+    @property
+    def mentions(self) -> dict[IssueRef, tuple[Mention, ...]]:
+        """Analysis -> mentions of other issues in its body and companions (in file order)."""
+        return self._links()[1]
+
+    def _links(
+        self,
+    ) -> tuple[dict[IssueRef, tuple[IssueRef, ...]], dict[IssueRef, tuple[Mention, ...]]]:
+        if self._backlinks is None:
+            self._backlinks = _backlinks(self.source) if self.source is not None else ({}, {})
+        return self._backlinks
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LinkGraph):
+            return NotImplemented
+        return (
+            self.canonical == other.canonical
+            and self.clusters == other.clusters
+            and self.duplicates == other.duplicates
+            and self.shared_commits == other.shared_commits
+            and self.commit_keys == other.commit_keys
+            and self.in_cycle == other.in_cycle
+            and self.referenced_by == other.referenced_by
+            and self.mentions == other.mentions
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
     def cluster_of(self, ref: IssueRef) -> Cluster | None:
         """The cluster `ref` belongs to, as canonical issue or as duplicate."""
@@ -164,28 +200,17 @@ def _canonicals(
 
 
 def build_graph(kb: KnowledgeBase) -> LinkGraph:
-    """Compute every link of the knowledge base."""
-    graph = LinkGraph()
+    """Compute every link of the knowledge base (the backlinks on first use)."""
+    graph = LinkGraph(source=kb)
     direct: dict[IssueRef, list[IssueRef]] = defaultdict(list)
-    incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
     by_commit: dict[str, list[IssueRef]] = defaultdict(list)
-    analyses = [a for a in kb.analyses if kb.by_ref.get(a.ref) is a]
-    known = kb.mentions  # found while loading (or kept by the record cache), by the analysis's rel
+    analyses = _indexed(kb)
     graph.commit_keys = commit_keys = same_commit_keys(sha for a in analyses for sha in a.commits)
 
     for analysis in analyses:
         ref = analysis.ref
         if analysis.duplicate_of is not None and analysis.duplicate_of != ref:
             direct[analysis.duplicate_of].append(ref)
-        mentions = known.get(analysis.rel)
-        if mentions is None:
-            mentions = analysis_mentions(analysis)
-        graph.mentions[ref] = mentions
-        outgoing = set(analysis.related) | {m.ref for m in mentions}
-        if analysis.duplicate_of is not None:
-            outgoing.discard(analysis.duplicate_of)
-        for target in outgoing:
-            incoming[target].add(ref)
         for sha in dict.fromkeys(commit_keys[sha] for sha in analysis.commits):
             by_commit[sha].append(ref)
 
@@ -195,17 +220,44 @@ def build_graph(kb: KnowledgeBase) -> LinkGraph:
         members[canonical].append(member)
     graph.clusters = {c: Cluster(c, tuple(sorted(m))) for c, m in sorted(members.items())}
     graph.duplicates = {target: tuple(sorted(refs)) for target, refs in direct.items()}
+    graph.shared_commits = {
+        sha: tuple(sorted(refs)) for sha, refs in sorted(by_commit.items()) if len(refs) > 1
+    }
+    return graph
 
+
+def _indexed(kb: KnowledgeBase) -> list[Analysis]:
+    """The analyses the graph is about: the first of several that claim one issue."""
+    return [a for a in kb.analyses if kb.by_ref.get(a.ref) is a]
+
+
+def _backlinks(
+    kb: KnowledgeBase,
+) -> tuple[dict[IssueRef, tuple[IssueRef, ...]], dict[IssueRef, tuple[Mention, ...]]]:
+    """Every analysis's mentions, and who references each issue without being named back."""
+    if not kb.bodies:
+        raise ValueError(
+            "the backlinks need the analyses' bodies, which a knowledge base restored from the record "
+            "cache does not hold (load it with load_kb(config) instead)"
+        )
+    incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
+    mentions: dict[IssueRef, tuple[Mention, ...]] = {}
+    for analysis in _indexed(kb):
+        ref = analysis.ref
+        found = mentions[ref] = analysis_mentions(analysis)
+        outgoing = set(analysis.related) | {m.ref for m in found}
+        if analysis.duplicate_of is not None:
+            outgoing.discard(analysis.duplicate_of)
+        for target in outgoing:
+            incoming[target].add(ref)
+    referenced_by: dict[IssueRef, tuple[IssueRef, ...]] = {}
     for target, sources in incoming.items():
         node = kb.get(target)
         named_back = set(node.related) if node is not None else set()
         refs = sorted(s for s in sources if s not in named_back)
         if refs:
-            graph.referenced_by[target] = tuple(refs)
-    graph.shared_commits = {
-        sha: tuple(sorted(refs)) for sha, refs in sorted(by_commit.items()) if len(refs) > 1
-    }
-    return graph
+            referenced_by[target] = tuple(refs)
+    return referenced_by, mentions
 
 
 def graph_diagnostics(kb: KnowledgeBase, graph: LinkGraph) -> Iterator[Diagnostic]:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from issuekb.cache import FolderResult, RecordCache, Stats
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
-from issuekb.graph import analysis_mentions
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
 from issuekb.refs import IssueRef
@@ -27,7 +26,6 @@ from issuekb.validate import file_diagnostics, validate
 
 if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
-    from issuekb.mentions import Mention
 
 __all__ = ["KnowledgeBase", "Plan", "build_kb", "discover", "gc_paused", "load_kb", "plan_kb"]
 
@@ -44,8 +42,6 @@ class KnowledgeBase:
     by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
     #: False when some analyses were restored from the record cache, which keeps no bodies (`issuekb.cache`)
     bodies: bool = True
-    #: mentions of other issues found while loading, by the analysis's `rel` (the graph computes the rest)
-    mentions: dict[str, tuple[Mention, ...]] = field(default_factory=dict, repr=False, compare=False)
     _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -235,11 +231,10 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
             result = _load_folder(config, path, folder_rel, names, today)
             if records is not None:
                 records.put(folder, names, stats, result)
-        analysis, found, mentions = result
+        analysis, found = result
         diags.extend(found)
         if analysis is not None:
             kb.analyses.append(analysis)
-            kb.mentions[analysis.rel] = mentions
     kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
@@ -250,7 +245,7 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
 def _load_folder(
     config: Config, path: Path, folder_rel: str, names: frozenset[str], today: dt.date
 ) -> FolderResult:
-    """The work on one analysis folder that depends on its files alone: load, model, body rules, mentions.
+    """The work on one analysis folder that depends on its files alone: load, model, body rules.
 
     `folder_rel` is the folder as diagnostics name it (`Config.rel`).
     """
@@ -258,11 +253,11 @@ def _load_folder(
     analysis, found = build_analysis(doc, config.upstream, today=today)
     diags.extend(found)
     if analysis is None:
-        return None, diags, ()
+        return None, diags
     analysis.companions, found = _companions(path.parent, folder_rel, names)
     diags.extend(found)
     diags.extend(file_diagnostics(analysis))
-    return analysis, diags, analysis_mentions(analysis)
+    return analysis, diags
 
 
 def folder_number(folder: str) -> int | None:
