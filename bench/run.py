@@ -100,20 +100,35 @@ def _measure(kind: str, root: Path) -> dict[str, Any]:
     return result
 
 
-def _median(kind: str, root: Path, runs: int, before: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Medians of `runs` measurements of every number a measurement reports; `before(i)` runs before the
-    i-th (outside the measurement)."""
-    samples = []
-    for i in range(runs):
-        if before is not None:
-            before(i)
-        samples.append(_measure(kind, root))
+def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of every number the measurements report, and the samples themselves."""
     keys = ("seconds", "cpu_seconds", "peak_rss_mb", "process_seconds")
     median: dict[str, Any] = {key: statistics.median(s[key] for s in samples) for key in keys}
-    median["runs"] = runs
+    median["runs"] = len(samples)
     median["samples"] = [s["seconds"] for s in samples]
     median["from_memo"] = [s.get("from_memo", False) for s in samples]
     return median
+
+
+def _rounds(
+    steps: list[tuple[str, str, Path]], runs: int, before: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """`runs` rounds of one measurement per step `(name, kind, root)`, side by side: a machine whose speed
+    drifts over minutes slows every step of a round alike. `before(i)` runs before round i (outside the
+    measurements). Returns each step's medians by name."""
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in steps}
+    for i in range(runs):
+        if before is not None:
+            before(i)
+        for name, kind, root in steps:
+            samples[name].append(_measure(kind, root))
+    return {name: _summary(found) for name, found in samples.items()}
+
+
+def _ratio(results: dict[str, Any], over: str, under: str) -> float:
+    """The median of the rounds' time ratios (each round's measurements were taken one after the other)."""
+    pairs = zip(results[over]["samples"], results[under]["samples"], strict=True)
+    return statistics.median(a / b for a, b in pairs)
 
 
 def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[str, Any]]:
@@ -123,22 +138,27 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
         generate(root, n, seed)
         _age(root)
         print(f"[bench] core N={n}", file=sys.stderr, flush=True)
-        cold = _median("core", root, runs)
         _measure("core-cached", root)  # fills the record cache and its memo
-        cached = _median("core-cached", root, runs)
-        edited = _median("core-cached", root, runs, functools.partial(_edit, root, EDITS))
-        baseline = _median("baseline", root, runs)
+        # each round: 10 analyses edited, then a run with the cache (it reads those 10 and writes a new
+        # memo), a run that the memo answers, a run without the cache, and python-frontmatter
+        found = _rounds(
+            [
+                ("issuekb_edited", "core-cached", root),
+                ("issuekb_cached", "core-cached", root),
+                ("issuekb", "core", root),
+                ("baseline", "baseline", root),
+            ],
+            runs,
+            functools.partial(_edit, root, EDITS),
+        )
+        cold, cached, edited = found["issuekb"], found["issuekb_cached"], found["issuekb_edited"]
         if not all(cached["from_memo"]) or any(edited["from_memo"]) or any(cold["from_memo"]):
             raise RuntimeError(f"N={n}: a measurement did not take the path it names: {cached, edited}")
-        rows.append(
-            {
-                "n": n,
-                "issuekb": cold,
-                "issuekb_cached": cached,
-                "issuekb_edited": edited,
-                "baseline": baseline,
-            }
-        )
+        row: dict[str, Any] = {"n": n, **found}
+        row["speedups"] = {
+            key: _ratio(found, "baseline", key) for key in ("issuekb", "issuekb_cached", "issuekb_edited")
+        }
+        rows.append(row)
     return rows
 
 
@@ -148,13 +168,13 @@ def _site(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
         print(f"[bench] site N={n}", file=sys.stderr, flush=True)
         case = prepare(workdir / f"site-{n}", n, seed)
         _age(case.plugin)
-        plugin = _median("mkdocs", case.plugin, runs)
-        floor = _median("mkdocs", case.floor, runs)
+        found = _rounds([("plugin", "mkdocs", case.plugin), ("floor", "mkdocs", case.floor)], runs)
         rows.append(
             {
                 "n": n,
-                "plugin": plugin,
-                "floor": floor,
+                "plugin": found["plugin"],
+                "floor": found["floor"],
+                "ratio": _ratio(found, "plugin", "floor"),
                 "plugin_bytes": site_bytes(case.plugin),
                 "floor_bytes": site_bytes(case.floor),
             }

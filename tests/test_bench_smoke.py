@@ -82,12 +82,15 @@ def test_json_has_every_measurement(bench_run: tuple[dict[str, Any], str, Path])
     assert core["issuekb_cached"]["from_memo"] == [True]
     assert core["issuekb_edited"]["from_memo"] == [False]
     assert core["issuekb"]["from_memo"] == [False]
+    assert set(core["speedups"]) == {"issuekb", "issuekb_cached", "issuekb_edited"}
+    assert all(value > 0 for value in core["speedups"].values())
     assert [row["n"] for row in results["site"]] == [5, 50]
     for row in results["site"]:
         assert row["plugin"]["seconds"] > 0
         assert row["floor"]["seconds"] > 0
         assert row["plugin_bytes"] > 0
         assert row["floor_bytes"] > 0
+        assert row["ratio"] > 0
 
 
 def test_sync_counts_are_exact(bench_run: tuple[dict[str, Any], str, Path]) -> None:
