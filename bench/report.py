@@ -19,7 +19,8 @@ MAX_SITE_RATIO, MAX_GROWTH, MAX_KB_PER_ANALYSIS = 1.15, 11.0, 40.0
 RUN_LABELS = {
     "issuekb": "no cache",
     "issuekb_cached": "cache, nothing changed",
-    "issuekb_edited": "cache, 10 analyses edited",
+    "issuekb_texts": "cache, 10 texts edited",
+    "issuekb_fields": "cache, 10 front matters edited",
 }
 
 
@@ -109,11 +110,12 @@ def _s(value: float) -> str:
 
 
 def _core_table(rows: list[dict[str, Any]]) -> list[str]:
+    names = list(RUN_LABELS.values())
     lines = [
-        "| N | no cache s (CPU s) | cache, nothing changed s (CPU s) | cache, 10 edited s (CPU s) "
-        "| python-frontmatter s (CPU s) | speed-up (median of the rounds): no cache / nothing changed / 10 edited "
-        "| peak RSS MB: no cache / nothing changed / 10 edited / frontmatter |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | " + " | ".join(f"{name} s (CPU s)" for name in names) + " | python-frontmatter s (CPU s) "
+        "| speed-up (median of the rounds): " + " / ".join(names) + " "
+        "| peak RSS MB: " + " / ".join([*names, "frontmatter"]) + " |",
+        "|---:|" + "---:|" * (len(names) + 3),
     ]
     for row in rows:
         runs = [row[key] for key in RUN_LABELS]

@@ -69,7 +69,7 @@ def mark(root: Path) -> None:
     assert memo.tracking is not None
     extra = Diagnostic.warning(MARK, "analyses", 1, "from the memo")
     tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE)
-    index["memo"] = dataclasses.replace(memo, diags=(*memo.diags, extra), tracking=tracking)
+    index["memo"] = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
     file.write_bytes(pickle.dumps(index) + pickle.dumps(records))
 
 
@@ -115,14 +115,13 @@ def test_an_edited_analysis_is_not_answered_from_the_memo(broken: Path) -> None:
     assert any(d.code == "field-enum" and "0043-valid" in d.path for d in results(broken).diags)
 
 
-@pytest.mark.parametrize("change", ["companion", "new-folder", "removed-folder"])
+@pytest.mark.parametrize("change", ["new-folder", "removed-folder", "new-companion"])
 def test_a_changed_folder_is_not_answered_from_the_memo(broken: Path, change: str) -> None:
     results(broken)
     mark(broken)
-    if change == "companion":
-        write_file(broken / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nNow #32.\n")
-        os.utime(broken / "analyses" / "0043-valid" / "summary.md", (LONG_AGO + 60, LONG_AGO + 60))
-        os.utime(broken / "analyses" / "0043-valid", (LONG_AGO, LONG_AGO))  # rewritten in place
+    if change == "new-companion":
+        edit(broken / "analyses" / "0043-valid" / "testing.md", "# Testing\n\nRun it.\n")
+        os.utime(broken / "analyses" / "0043-valid", (LONG_AGO + 60, LONG_AGO + 60))  # a file was added
     elif change == "new-folder":
         write_file(
             broken / "analyses" / "0099-new" / "analysis.md",
@@ -131,6 +130,57 @@ def test_a_changed_folder_is_not_answered_from_the_memo(broken: Path, change: st
         age(broken)
     else:
         shutil.rmtree(broken / "analyses" / "0043-valid")
+    check_falls_back(broken)
+
+
+def edit(path: Path, text: str, tick: int = 60) -> None:
+    """Write `text` with a time stamp older than the racy window but newer than before."""
+    write_file(path, text)
+    os.utime(path, (LONG_AGO + tick, LONG_AGO + tick))
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "problem"),
+    [
+        ("analysis.md", "\nOne more sentence.\n", None),
+        ("analysis.md", "\nStill to write: XXXX.\n", "placeholder"),
+        ("analysis.md", "\n<!-- template --> Describe the fix.\n", "template-text"),
+        ("summary.md", "\nIn short: XXXX.\n", "placeholder"),
+    ],
+)
+def test_an_edited_text_is_read_again_alone(broken: Path, file: str, text: str, problem: str | None) -> None:
+    """A body edit keeps every record: the memo holds but for that folder's own diagnostics."""
+    results(broken)
+    mark(broken)
+    target = broken / "analyses" / "0043-valid" / file
+    edit(target, target.read_text(encoding="utf-8") + text)
+    patched = results(broken)
+    assert from_marked_memo(patched) and patched.reread == 1
+    fresh = results(broken, cache=False)
+    assert [d for d in patched.diags if d.code != MARK] == fresh.diags
+    assert patched.tracking == f"{fresh.tracking}{MARK_LINE}"
+    found = [d.code for d in fresh.diags if d.path == f"analyses/0043-valid/{file}"]
+    assert found == ([problem] if problem else [])
+    again = results(broken)  # the memo was written again, with the folder's new diagnostics
+    assert from_marked_memo(again) and again.reread == 0 and again.diags == patched.diags
+    edit(target, target.read_text(encoding="utf-8").replace(text, ""), tick=120)  # and back
+    restored = results(broken)
+    assert from_marked_memo(restored) and restored.reread == 1
+    assert [d for d in restored.diags if d.code != MARK] == results(broken, cache=False).diags
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("title: ", "title: Renamed "),  # a field
+        ("---\n", "---\n# a comment moves every line\n"),  # the lines of the fields
+    ],
+)
+def test_an_edited_front_matter_is_not_patched(broken: Path, old: str, new: str) -> None:
+    results(broken)
+    mark(broken)
+    target = broken / "analyses" / "0043-valid" / "analysis.md"
+    edit(target, target.read_text(encoding="utf-8").replace(old, new, 1))
     check_falls_back(broken)
 
 
@@ -180,10 +230,20 @@ def test_discovery_problems_are_found_on_every_run(broken: Path) -> None:
     assert [d for d in result.diags if d.code != MARK] == fresh.diags
 
 
-def test_another_day_is_answered_only_when_no_entry_depends_on_it(broken: Path) -> None:
+def test_another_day_reads_again_only_the_folders_whose_entry_depends_on_it(broken: Path) -> None:
     results(broken)
     mark(broken)
-    check_falls_back(broken, today=TODAY + dt.timedelta(days=1))  # 0017-date-future names the day
+    later = TODAY + dt.timedelta(days=1)
+    with (broken / CACHE_DIR / CACHE_FILE).open("rb") as handle:
+        entries = pickle.load(handle)["entries"]
+    # 0017-date-future names the day in its message; a folder without a record has no date to go by
+    bound = {Path(folder).name for folder, entry in entries.items() if entry[3][1] < later.toordinal()}
+    assert {"0017-date-future", "0001-load-encoding"} <= bound and len(bound) < len(entries) / 2
+    patched = results(broken, today=later)
+    assert from_marked_memo(patched) and patched.reread == len(bound)
+    assert [d for d in patched.diags if d.code != MARK] == results(broken, cache=False, today=later).diags
+    message = next(d.message for d in patched.diags if d.code == "date-future")
+    assert later.isoformat() in message
 
 
 def test_a_recent_file_keeps_the_memo_from_being_written(broken: Path) -> None:

@@ -289,6 +289,29 @@ class RecordCache:
         analysis = _restore_analysis(path, stored) if stored is not None else None
         return analysis, list(diags)
 
+    @property
+    def only_edits(self) -> bool:
+        """Every folder of this run has an entry, and every entry a folder: only known folders changed."""
+        return not self.changed and self.seen == self.entries.keys()
+
+    def same_record(self, folder: str, result: FolderResult) -> bool:
+        """Whether `result` (the folder worked on again) holds the very record the cache holds for it.
+
+        Then every field, every line of a field and every companion's name and title is as before: what
+        the knowledge-base rules and TRACKING.md read of this folder did not change (its own diagnostics
+        may have: they are in `result`, not compared).
+        """
+        blob = self._load_records().get(folder)
+        analysis = result[0]
+        new = _store_analysis(analysis) if analysis is not None else None
+        if blob is None or (analysis is not None and new is None):
+            return False
+        try:
+            old, _ = pickle.loads(blob)  # noqa: S301 - our own file
+        except Exception:
+            return False
+        return bool(old == new)
+
     def _load_records(self) -> dict[str, _Blob]:
         if self._records is None:
             records: object = None

@@ -27,7 +27,16 @@ from issuekb.validate import file_diagnostics, validate
 if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
 
-__all__ = ["KnowledgeBase", "Plan", "build_kb", "discover", "gc_paused", "load_kb", "plan_kb"]
+__all__ = [
+    "KnowledgeBase",
+    "Plan",
+    "build_kb",
+    "build_kb_parts",
+    "discover",
+    "gc_paused",
+    "load_kb",
+    "plan_kb",
+]
 
 ANALYSIS_FILE = "analysis.md"
 _ALONE = (ANALYSIS_FILE,)
@@ -193,6 +202,21 @@ class Plan:
     folders: list[tuple[str, frozenset[str], Stats | None, bool]]
     diags: list[Diagnostic]
     records: RecordCache | None
+    #: the analyses folder as diagnostics name it (`Config.rel`), for building the files' names from strings
+    _root_rel: str = ""
+
+    def __post_init__(self) -> None:
+        self._root_rel = self.config.rel(self.config.analyses_dir)
+
+    def path(self, folder: str) -> Path:
+        """The analysis.md of `folder` (one of `folders`)."""
+        return self.config.analyses_dir.joinpath(os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119
+
+    def load(self, folder: str, names: frozenset[str]) -> FolderResult:
+        """The work on `folder` (one of `folders`): read, model and check its files."""
+        name = os.path.basename(folder)  # noqa: PTH119 - a str
+        folder_rel = f"{self._root_rel}/{name}" if self._root_rel != "." else name
+        return _load_folder(self.config, self.path(folder), folder_rel, names, self.today)
 
 
 def plan_kb(config: Config, *, today: dt.date | None = None, cache: bool = False) -> Plan:
@@ -215,31 +239,34 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
 
     The diagnostics are those of the folders and of the rules, unsorted: not the plan's own.
     """
-    config, today, records = plan.config, plan.today, plan.records
+    kb, by_folder, rules = build_kb_parts(plan, git=git)
+    return kb, [*(d for found in by_folder.values() for d in found), *rules]
+
+
+def build_kb_parts(
+    plan: Plan, *, git: bool = True
+) -> tuple[KnowledgeBase, dict[str, list[Diagnostic]], list[Diagnostic]]:
+    """`build_kb`, with the diagnostics apart: each folder's own (by folder, when it has any), the rules'."""
+    config, records = plan.config, plan.records
     kb = KnowledgeBase(config)
-    diags: list[Diagnostic] = []
-    root = config.analyses_dir
-    root_rel = config.rel(root)  # the analyses' paths as diagnostics name them, built from strings
+    by_folder: dict[str, list[Diagnostic]] = {}
     for folder, names, stats, hit in plan.folders:
-        name = os.path.basename(folder)  # noqa: PTH119 - a str
-        path = root.joinpath(name, ANALYSIS_FILE)
-        result = records.restore(path, folder) if hit and records is not None else None
+        result = records.restore(plan.path(folder), folder) if hit and records is not None else None
         if result is not None:
             kb.bodies = False
         else:
-            folder_rel = f"{root_rel}/{name}" if root_rel != "." else name
-            result = _load_folder(config, path, folder_rel, names, today)
+            result = plan.load(folder, names)
             if records is not None:
                 records.put(folder, names, stats, result)
         analysis, found = result
-        diags.extend(found)
+        if found:
+            by_folder[folder] = found
         if analysis is not None:
             kb.analyses.append(analysis)
     kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
-    diags.extend(validate(kb, git=git, per_file=False))
-    return kb, diags
+    return kb, by_folder, validate(kb, git=git, per_file=False)
 
 
 def _load_folder(
