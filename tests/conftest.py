@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,3 +76,23 @@ def add_analysis(kb_root: Path) -> Callable[..., Path]:
 @pytest.fixture
 def kb_config(kb_root: Path) -> Config:
     return load_config(kb_root)
+
+
+#: Older than the record cache's "racy" window, so that every file may be recorded.
+LONG_AGO = 1_700_000_000
+
+
+def age(root: Path) -> None:
+    """Give every file and folder under `root` a modification time well in the past."""
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        os.utime(path, (LONG_AGO, LONG_AGO))
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A copy of the golden broken knowledge base (every rule, companions, an undecodable file), aged."""
+    root = tmp_path / "kb"
+    shutil.copytree(GOLDEN / "broken-kb", root)
+    write_file(root / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nSee #31.\n")
+    age(root)
+    return root

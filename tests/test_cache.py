@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import issuekb.cache
-from conftest import GOLDEN, TODAY, write_file
+from conftest import LONG_AGO, TODAY, age, write_file
 from issuekb.cache import CACHE_DIR, CACHE_FILE, RecordCache, cache_version
 from issuekb.cli import cli
 from issuekb.config import load_config
@@ -28,15 +28,7 @@ from issuekb.render.links import RepoLinks
 from issuekb.render.tracking import render_tracking
 from issuekb.upstream import UpstreamState
 
-#: Older than the cache's "racy" window, so that every file may be recorded.
-LONG_AGO = 1_700_000_000
 MARK = "cache-mark"
-
-
-def age(root: Path) -> None:
-    """Give every file and folder under `root` a modification time well in the past."""
-    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
-        os.utime(path, (LONG_AGO, LONG_AGO))
 
 
 def records(kb: KnowledgeBase) -> list[tuple[object, ...]]:
@@ -70,16 +62,6 @@ def records(kb: KnowledgeBase) -> list[tuple[object, ...]]:
         )
         for a in kb.analyses
     ]
-
-
-@pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    """A copy of the golden broken knowledge base (every rule, companions, an undecodable file)."""
-    root = tmp_path / "kb"
-    shutil.copytree(GOLDEN / "broken-kb", root)
-    write_file(root / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nSee #31.\n")
-    age(root)
-    return root
 
 
 def run(root: Path, *, cache: bool, today: dt.date = TODAY) -> tuple[KnowledgeBase, list[Diagnostic], str]:

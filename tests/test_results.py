@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOLDEN, TODAY, write_file
+from conftest import LONG_AGO, TODAY, age, write_file
 from gitfixture import COMMITS, git, make_fork_clone
 from issuekb.cache import CACHE_DIR, CACHE_FILE
 from issuekb.cli import cli
@@ -25,24 +25,8 @@ from issuekb.config import Config, load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
 from issuekb.results import Memo, Results, kb_results
 
-LONG_AGO = 1_700_000_000
 MARK = "memo-mark"
 MARK_LINE = "\n<!-- from the memo -->\n"
-
-
-def age(root: Path) -> None:
-    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
-        os.utime(path, (LONG_AGO, LONG_AGO))
-
-
-@pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    """A copy of the golden broken knowledge base (every rule, an undecodable file), with a companion."""
-    root = tmp_path / "kb"
-    shutil.copytree(GOLDEN / "broken-kb", root)
-    write_file(root / "analyses" / "0043-valid" / "summary.md", "# Summary\n\nSee #31.\n")
-    age(root)
-    return root
 
 
 def results(root: Path, *, cache: bool = True, today: dt.date = TODAY, **changes: object) -> Results:
