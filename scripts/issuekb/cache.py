@@ -188,7 +188,6 @@ class RecordCache:
     #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
     seen: set[str] = field(default_factory=set)
     changed: bool = False
-    hits: int = 0
     misses: int = 0
     #: folder -> its mtime_ns as stat'ed by `names` in this run (-1: could not stat)
     _folder_mtimes: dict[str, int] = field(default_factory=dict)
@@ -265,16 +264,9 @@ class RecordCache:
             and entry[2] == stats
             and entry[3][0] <= self.today <= entry[3][1]
         )
-        if hit:
-            self.hits += 1
-        else:
+        if not hit:
             self.misses += 1
         return hit, stats
-
-    @property
-    def unchanged(self) -> bool:
-        """Every folder of this run was a hit and no entry belongs to a folder that is gone."""
-        return self.misses == 0 and not self.changed and self.seen == self.entries.keys()
 
     def restore(self, path: Path, folder: str) -> FolderResult | None:
         """The recorded result of a folder `check` found unchanged; None when the records are unreadable."""

@@ -194,7 +194,8 @@ class Plan:
     """What a run found before working on any file: the folders, and which the record cache answers.
 
     `folders` holds, per analysis folder in order: the folder (a str), the names of its files, the file
-    stats for `RecordCache.put`, and whether the cache holds the folder's result. `diags` are the discovery's own (stray files, a folder without analysis.md).
+    stats for `RecordCache.put`, and whether the cache holds the folder's result. `diags` are the
+    discovery's own (stray files, a folder without analysis.md).
     """
 
     config: Config
