@@ -222,11 +222,9 @@ def _scan_lines(doc: Document, fm_lines: list[str]) -> None:
     index = 0
     item_indent = -1
     for offset, line in enumerate(fm_lines):
-        stripped = line.lstrip()
-        if not stripped or stripped[0] == "#":
-            continue
-        # A key at the top level starts the line: an indented line can only be a list item.
-        key_match = _KEY_RE.match(line) if len(stripped) == len(line) else None
+        # A key at the top level starts the line (`_KEY_RE` cannot match at a space, a tab or a `#`): an
+        # indented line can only be a list item, and a blank or comment line is neither.
+        key_match = _KEY_RE.match(line)
         if key_match:
             dq, sq, plain = key_match.groups()
             current = dq or sq or (plain or "").strip()
