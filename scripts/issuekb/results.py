@@ -30,7 +30,7 @@ from pathlib import Path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
-from issuekb.upstream import UpstreamState, decode_state
+from issuekb.upstream import UpstreamState, decode_state, read_state_bytes
 from issuekb.validate import CommitClaims, commit_claims, commits_exist
 
 __all__ = ["Memo", "Results", "kb_results"]
@@ -125,13 +125,9 @@ def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Pat
 
 def _read_state(config: Config) -> tuple[str, bytes | None, list[Diagnostic]]:
     """The state file's digest ("" when it cannot be read), its bytes (None when there are none), problems."""
-    try:
-        raw = config.state_file.read_bytes()
-    except FileNotFoundError:
-        return "missing", None, []
-    except OSError as exc:
-        rel = config.rel(config.state_file)
-        return "", None, [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
+    raw, diags = read_state_bytes(config.state_file, config.rel(config.state_file))
+    if raw is None:
+        return ("" if diags else "missing"), None, diags
     return hashlib.sha256(raw).hexdigest(), raw, []
 
 

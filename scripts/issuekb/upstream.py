@@ -40,6 +40,7 @@ __all__ = [
     "dump_state",
     "load_state",
     "parse_state",
+    "read_state_bytes",
 ]
 
 FORMAT = 1
@@ -223,15 +224,20 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
 def load_state(path: Path, rel: str | None = None) -> tuple[UpstreamState, list[Diagnostic]]:
     """Read the state file; a missing file is an empty state ("not synced"), not an error."""
     rel = rel or path.name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return UpstreamState(), []
-    except OSError as exc:
-        return UpstreamState(), [
-            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
-        ]
+    raw, diags = read_state_bytes(path, rel)
+    if raw is None:
+        return UpstreamState(), diags
     return decode_state(raw, rel)
+
+
+def read_state_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The state file's bytes; None with no problem when there is no file, None with one when unreadable."""
+    try:
+        return path.read_bytes(), []
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
 
 
 def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
