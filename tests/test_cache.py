@@ -91,14 +91,16 @@ def stored(root: Path) -> dict[str, object]:
 def mark(root: Path) -> None:
     """Add a diagnostic that no real run produces to every recorded folder."""
     with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
-        index, (generation, records) = pickle.load(handle), pickle.load(handle)
+        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
     assert index["generation"] == generation
     assert records.keys() == index["entries"].keys()
     for folder, blob in records.items():
         analysis, diags = pickle.loads(blob)
         marked = Diagnostic.warning(MARK, f"{Path(folder).name}", 1, "from the cache")
         records[folder] = pickle.dumps((analysis, [*diags, marked]))
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(index) + pickle.dumps((generation, records)))
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(
+        pickle.dumps(index) + pickle.dumps((generation, records, derived))
+    )
 
 
 def marked(diags: list[Diagnostic]) -> set[str]:
@@ -284,15 +286,15 @@ def test_another_code_hash_invalidates_everything(broken: Path, monkeypatch: pyt
 def test_the_code_hash_covers_every_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = Path(issuekb.cache.__file__).parent
     copy = tmp_path / "issuekb"
-    copy.mkdir()
-    for module in package.glob("*.py"):
-        shutil.copy(module, copy / module.name)
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(issuekb.cache, "__file__", str(copy / "cache.py"))
     before = cache_version()
     assert before == cache_version()
-    with (copy / "mentions.py").open("a", encoding="utf-8") as handle:
-        handle.write("\n# a change\n")
-    assert cache_version() != before
+    for module in ("mentions.py", "render/tracking_tables.py"):  # a top-level module, a sub-package's
+        with (copy / module).open("a", encoding="utf-8") as handle:
+            handle.write("\n# a change\n")
+        assert cache_version() != before
+        before = cache_version()
 
 
 def test_recent_files_are_not_recorded(kb_root: Path) -> None:

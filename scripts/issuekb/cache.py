@@ -16,8 +16,8 @@ front matter: `body` and the documents' `body` are empty and `doc.meta` is None,
 `KnowledgeBase` says so (`bodies`). Keeping the bodies out makes the cache a third of the size and a
 run after a few edits as much quicker; the site and the other commands load every file.
 
-The whole cache belongs to one key: the package version and a hash of the source of every top-level
-module of the package (a code change can never serve stale results), the knowledge base's root and
+The whole cache belongs to one key: the package version and a hash of the source of every module of
+the package (a code change can never serve stale results), the knowledge base's root and
 analyses folder and the configured upstream (the default repository of every reference). The day the
 date rules compare with is part of each entry: an entry holds from the latest date its front matter
 names on, or only on its own day when a date was reported to be in the future. Files or folders
@@ -87,12 +87,14 @@ _PATH, _BODY, _DOC, _COMPANIONS = (_FIELDS.index(name) for name in _APART)
 
 
 def cache_version() -> str:
-    """The package version and a hash of the source of every top-level module of the package."""
+    """The package version and a hash of the source of every module of the package, sub-packages too
+    (the memo keeps TRACKING.md's text and rows, which `issuekb.render` makes)."""
     from issuekb import __version__
 
+    package = Path(__file__).parent
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
@@ -170,9 +172,10 @@ class RecordCache:
 
     The file holds two pickles one after the other: the index (the key, a generation token, each folder's
     file names and stats and the days its entry holds on, and the memo) and then the records (the same
-    token and each folder's result). Opening reads the index only; the records are read on the first
-    `restore`, so a run that the memo answers never reads them. A file replaced in between holds another
-    token: its records are not used, and every folder is worked on again.
+    token, each folder's result and the caller's `derived` value). Opening reads the index only; the
+    records are read on the first `restore` (or `derived`), so a run that the memo answers never reads
+    them. A file replaced in between holds another token: its records are not used, and every folder is
+    worked on again.
     """
 
     file: Path
@@ -194,6 +197,8 @@ class RecordCache:
     _now: int = field(default_factory=time.time_ns)
     #: folder -> result; None until read (from `_offset` in the file)
     _records: dict[str, _Blob] | None = None
+    #: what the caller keeps beside the records (read with them, unpickled on demand): see `derived`
+    _derived: _Blob | None = None
     _offset: int = -1
 
     @classmethod
@@ -304,6 +309,20 @@ class RecordCache:
             return False
         return bool(old == new)
 
+    @property
+    def derived(self) -> object:
+        """What the caller saved beside the records (`save`), or None: larger than a memo, and read with
+        the records rather than on every run. Unlike the memo it outlives changed entries, but not the
+        change of an entry in a run that saved no `derived` value: what it holds of a folder that the cache
+        answers for in this run was derived from the record restored."""
+        self._load_records()
+        if self._derived is None:
+            return None
+        try:
+            return pickle.loads(self._derived)  # noqa: S301 - our own file
+        except Exception:
+            return None
+
     def _load_records(self) -> dict[str, _Blob]:
         if self._records is None:
             records: object = None
@@ -313,8 +332,9 @@ class RecordCache:
                     records = pickle.load(handle)  # noqa: S301 - our own file
             except Exception:  # gone or truncated: every folder is worked on again
                 records = None
-            if isinstance(records, tuple) and len(records) == 2 and records[0] == self.generation:
+            if isinstance(records, tuple) and len(records) == 3 and records[0] == self.generation:
                 self._records = records[1]
+                self._derived = records[2] if isinstance(records[2], bytes) else None
             else:
                 self._records, self.changed = {}, True
         return self._records
@@ -345,12 +365,13 @@ class RecordCache:
         """Every folder seen in this run has an entry (after `put`): a memo may be kept with them."""
         return self.seen <= self.entries.keys()
 
-    def save(self, memo: object = None) -> None:
+    def save(self, memo: object = None, derived: object = None, *, same_records: bool = False) -> None:
         """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped.
 
         A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
         entries) is kept with them when every folder has one (`complete`), and writes the file even when
-        no entry changed.
+        no entry changed. `derived` replaces the value of that name. Without one, the value read is kept
+        when no entry changed or, with `same_records`, when each changed entry holds the record it held.
         """
         stale = self.entries.keys() - self.seen
         if stale:
@@ -358,17 +379,21 @@ class RecordCache:
             for key in stale:
                 del self.entries[key]
                 records.pop(key, None)
-        dirty = self.changed or bool(stale)
+        dirty = self.changed or bool(stale) or derived is not None
         keep = memo if memo is not None and self.complete else None
         if not dirty and keep is None:
             return
         records = self._load_records()
+        if derived is not None:  # kept pickled: the next writes copy its bytes
+            self._derived = pickle.dumps(derived, pickle.HIGHEST_PROTOCOL)
+        elif self.changed and not same_records:
+            self._derived = None
         generation = os.urandom(8).hex()
         index = {"key": self.key, "generation": generation, "entries": self.entries, "memo": keep}
 
         def write(handle: BinaryIO) -> None:  # streamed: the records are never held as one pickle
             pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((generation, records), handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((generation, records, self._derived), handle, pickle.HIGHEST_PROTOCOL)
 
         with contextlib.suppress(OSError):
             atomic_write_with(self.file, write, durable=False)  # a cache: a torn file is only ignored

@@ -14,6 +14,11 @@ the memo still holds but for those folders' own diagnostics, which are replaced:
 folders alone. Any other change (a field, a new or removed folder) falls back to the full pipeline,
 which itself takes every unchanged folder's record from the cache, and writes a new memo.
 
+When the full pipeline renders TRACKING.md, it keeps the table rows of each analysis too (`TrackingRows`,
+the cache's `derived` value): the next render takes the rows of every folder whose files did not change
+from them (`issuekb.render.tracking_rows`), so a run after a few front-matter edits formats a few rows
+rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file.
+
 What the memo leaves out is computed on every run: the discovery's diagnostics (a stray file, a folder
 without analysis.md; the listing of the analyses folder is made each time) and the git check of the
 fix commits (the fork clone changes on its own; the memo keeps which commits each analysis names).
@@ -30,10 +35,11 @@ from pathlib import Path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
+from issuekb.render.tracking_rows import RowMemo, Rows
 from issuekb.upstream import UpstreamState, decode_state, read_state_bytes
 from issuekb.validate import CommitClaims, commit_claims, commits_exist
 
-__all__ = ["Memo", "Results", "kb_results"]
+__all__ = ["Memo", "Results", "TrackingRows", "kb_results"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,18 @@ class Memo:
     commits: CommitClaims
     #: (TRACKING.md's path, digest of the state file's bytes, the text), when TRACKING.md was rendered
     tracking: tuple[str, str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingRows:
+    """TRACKING.md's table rows of the last render, kept as the record cache's `derived` value: the rows
+    of a folder the cache answers for were rendered from the record it restores (`RecordCache.derived`).
+    """
+
+    #: (`repr` of the configuration, TRACKING.md's path, digest of the state file): what every row reads
+    #: beyond its own analysis
+    key: tuple[str, str, str]
+    rows: Rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +114,21 @@ def kb_results(
             return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True, reread=reread)
         kb, by_folder, rules = build_kb_parts(plan, git=False)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
-        text = None
+        text, rows = None, None
         if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
             rel = config.rel(config.state_file)
             state, state_diags = decode_state(raw, rel) if raw is not None else (UpstreamState(), [])
             if not state_diags:
-                text = _render(kb, state, config, tracking)
+                key = (repr(config), str(tracking), state_key)
+                memo_rows = _old_rows(plan, key)
+                text = _render(kb, state, config, tracking, memo_rows)
+                rows = TrackingRows(key, memo_rows.new)
         claims = commit_claims(kb)
         if plan.records is not None:
             rendered = (str(tracking), state_key, text) if text is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
-            plan.records.save(Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, rendered))
+            memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, rendered)
+            plan.records.save(memo, rows)
         if git:
             diags.extend(commits_exist(config, claims))
         if frozen:
@@ -116,11 +138,28 @@ def kb_results(
         )
 
 
-def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Path) -> str:
+def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Path, rows: RowMemo) -> str:
     from issuekb.render.links import RepoLinks
     from issuekb.render.tracking import render_tracking
 
-    return render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, target))
+    return render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, target), rows)
+
+
+def _name(folder: str) -> str:
+    """An analysis folder's name (as `Analysis.folder` holds it) from the plan's path string."""
+    return folder.rpartition("/")[2]
+
+
+def _old_rows(plan: Plan, key: tuple[str, str, str]) -> RowMemo:
+    """The kept rows (`TrackingRows`) of every folder the cache answered for (`RecordCache.derived`):
+    rendered from the records of this run. No rows when they were kept for another key."""
+    kept = plan.records.derived if plan.records is not None else None
+    if not isinstance(kept, TrackingRows) or kept.key != key:
+        return RowMemo()
+    hits = {_name(folder) for folder, _, _, hit in plan.folders if hit}
+    return RowMemo(
+        {section: {f: r for f, r in rows.items() if f in hits} for section, rows in kept.rows.items()}
+    )
 
 
 def _read_state(config: Config) -> tuple[str, bytes | None, list[Diagnostic]]:
@@ -166,5 +205,5 @@ def _patched(plan: Plan, memo: Memo) -> Memo | None:
         if result[1]:
             by_folder[folder] = tuple(result[1])
     patched = replace(memo, by_folder=by_folder)
-    records.save(patched)
+    records.save(patched, same_records=True)
     return patched

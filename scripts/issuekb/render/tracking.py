@@ -24,6 +24,7 @@ from issuekb.attention import (
 from issuekb.render import tracking_tables
 from issuekb.render.escape import md_inline
 from issuekb.render.tracking_cells import Context, reason, table, timestamp
+from issuekb.render.tracking_rows import RowMemo
 from issuekb.schema import Resolution, Status
 from issuekb.stats import compute_stats, percent
 
@@ -171,9 +172,12 @@ def _attention(ctx: Context) -> list[str]:
     return lines
 
 
-def render_tracking(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState, links: Links) -> str:
-    """The whole TRACKING.md."""
-    ctx = Context(kb, graph, state, links)
+def render_tracking(
+    kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState, links: Links, rows: RowMemo | None = None
+) -> str:
+    """The whole TRACKING.md; with `rows`, rows of a previous render are taken from it and this render's
+    are left in it (`issuekb.render.tracking_rows`)."""
+    ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo())
     lines = [*_header(ctx), *_summary(ctx), *_attention(ctx)]
     for repo in _repos(ctx):
         lines += tracking_tables.issues(ctx, repo)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from issuekb.model import FOLDER_RE, SHA_RE
 from issuekb.render.escape import md_cell
+from issuekb.render.tracking_rows import RowMemo
 from issuekb.schema import Status
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from issuekb.render.links import Links
     from issuekb.upstream import IssueState, PullState, UpstreamState
 
-__all__ = ["DASH", "NOT_SYNCED", "Context", "reason", "table", "timestamp"]
+__all__ = ["DASH", "NOT_SYNCED", "Context", "head", "reason", "row", "table", "timestamp"]
 
 DASH = "—"
 NOT_SYNCED = "not synced"
@@ -52,23 +53,35 @@ def reason(value: str) -> str:
 
 def table(header: Iterable[str], rows: Iterable[Iterable[str]], align: str = "") -> list[str]:
     """A Markdown table; `align` holds one letter per column: l (default) or r."""
+    return [*head(header, align), *(row(cells) for cells in rows)]
+
+
+def head(header: Iterable[str], align: str = "") -> list[str]:
+    """The first two lines of a Markdown table (`table`): the names of the columns and their alignment."""
     names = list(header)
     marks = ["---:" if i < len(align) and align[i] == "r" else "---" for i in range(len(names))]
-    lines = ["| " + " | ".join(names) + " |", "| " + " | ".join(marks) + " |"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
-    return lines
+    return [row(names), row(marks)]
+
+
+def row(cells: Iterable[str]) -> str:
+    """One line of a Markdown table."""
+    return "| " + " | ".join(cells) + " |"
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every section needs: the knowledge base, its graph, the upstream state and the links."""
+    """What every section needs: the knowledge base, its graph, the upstream state and the links; the
+    rows of a previous render, when the caller kept them (`issuekb.render.tracking_rows`)."""
 
     kb: KnowledgeBase
     graph: LinkGraph
     state: UpstreamState
     links: Links
+    rows: RowMemo = field(default_factory=RowMemo, repr=False, compare=False)
     #: title -> escaped title (every title is shown in the issue table and in the timeline)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: `analyses()`, filled on the first call (every section asks)
+    _analyses: list[Analysis] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def upstream(self) -> str:
@@ -76,7 +89,10 @@ class Context:
 
     def analyses(self) -> list[Analysis]:
         """Each issue's analysis once, in the knowledge base's order."""
-        return [a for a in self.kb.analyses if self.kb.by_ref.get(a.ref) is a]
+        if not self._analyses:
+            by_ref = self.kb.by_ref
+            self._analyses.extend(a for a in self.kb.analyses if by_ref.get(a.ref) is a)
+        return self._analyses
 
     # -- references ---------------------------------------------------------------------------------
     def short(self, ref: IssueRef, repo: str | None = None) -> str:

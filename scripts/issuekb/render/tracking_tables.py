@@ -7,38 +7,49 @@ the knowledge base's order (repository, issue number) or by the section's own ke
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from issuekb.render.tracking_cells import DASH, Context, table
+from issuekb.render.tracking_cells import DASH, Context, head, row, table
 from issuekb.schema import Resolution
 from issuekb.stats import month_of
+
+if TYPE_CHECKING:
+    from issuekb.graph import Fix
+    from issuekb.model import Analysis
 
 __all__ = ["clusters", "contribution", "issues", "shared_commits", "tags", "timeline"]
 
 
 def issues(ctx: Context, repo: str) -> list[str]:
-    """The main table of one upstream repository."""
+    """The main table of one upstream repository (a row is taken from the `RowMemo` when its fix is the
+    same: nothing else it shows comes from beyond the analysis's own record)."""
     lines = [f"## Issues of {repo}", ""]
     rows = []
     for analysis in ctx.analyses():
         if analysis.repo != repo:
             continue
         fix = ctx.graph.fix_of(ctx.kb, analysis)
-        rows.append(
-            [
-                ctx.issue_link(analysis.ref, repo),
-                ctx.md_title(analysis),
-                ctx.status(analysis.status),
-                ctx.upstream_state(ctx.state.issue(analysis.ref), repo),
-                ctx.resolution(analysis, repo),
-                ctx.commits(fix, repo),
-                ctx.pulls(fix, repo),
-                ctx.folder_link(analysis),
-            ]
-        )
+        inputs = (fix.commits, fix.prs, fix.inherited_from)
+        rows.append(ctx.rows.row("issues", analysis.folder, inputs, _issue_row, ctx, analysis, fix, repo))
     if not rows:
         return [*lines, "No analyses.", ""]
     header = ["Issue", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Analysis"]
-    return [*lines, *table(header, rows), ""]
+    return [*lines, *head(header), *rows, ""]
+
+
+def _issue_row(ctx: Context, analysis: Analysis, fix: Fix, repo: str) -> str:
+    return row(
+        [
+            ctx.issue_link(analysis.ref, repo),
+            ctx.md_title(analysis),
+            ctx.status(analysis.status),
+            ctx.upstream_state(ctx.state.issue(analysis.ref), repo),
+            ctx.resolution(analysis, repo),
+            ctx.commits(fix, repo),
+            ctx.pulls(fix, repo),
+            ctx.folder_link(analysis),
+        ]
+    )
 
 
 def clusters(ctx: Context) -> list[str]:
@@ -94,27 +105,35 @@ def tags(ctx: Context) -> list[str]:
 
 
 def timeline(ctx: Context) -> list[str]:
-    """Analyses by reported date, one sub-section per month, oldest first; undated ones last."""
+    """Analyses by reported date, one sub-section per month, oldest first; undated ones last (a row is
+    taken from the `RowMemo`: it shows the analysis's own record alone)."""
     lines = ["## Timeline", ""]
-    by_month: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for analysis in ctx.analyses():
-        key = month_of(analysis.reported) if analysis.reported else ""
-        row = [
-            analysis.reported.isoformat() if analysis.reported else DASH,
+        reported = analysis.reported
+        day = reported.isoformat() if reported else DASH
+        line = ctx.rows.row("timeline", analysis.folder, None, _timeline_row, ctx, analysis, day)
+        by_month[month_of(reported) if reported else ""].append((day, line))
+    if not by_month:
+        return [*lines, "No analyses.", ""]
+    header = head(["Reported", "Issue", "Title", "Status", "Resolved here"])
+    for month in sorted(by_month, key=lambda m: (m == "", m)):
+        entries = sorted(by_month[month], key=lambda e: e[0])  # stable: equal dates keep the KB order
+        lines += [f"### {month or 'Reported date unknown'}", ""]
+        lines += [*header, *(line for _, line in entries), ""]
+    return lines
+
+
+def _timeline_row(ctx: Context, analysis: Analysis, day: str) -> str:
+    return row(
+        [
+            day,
             ctx.issue_link(analysis.ref),
             ctx.md_title(analysis),
             ctx.status(analysis.status),
             analysis.resolved_on.isoformat() if analysis.resolved_on else DASH,
         ]
-        by_month[key].append((row[0], row))
-    if not by_month:
-        return [*lines, "No analyses.", ""]
-    header = ["Reported", "Issue", "Title", "Status", "Resolved here"]
-    for month in sorted(by_month, key=lambda m: (m == "", m)):
-        entries = sorted(by_month[month], key=lambda e: e[0])  # stable: equal dates keep the KB order
-        lines += [f"### {month or 'Reported date unknown'}", ""]
-        lines += [*table(header, [row for _, row in entries]), ""]
-    return lines
+    )
 
 
 def contribution(ctx: Context) -> list[str]:

@@ -1,0 +1,43 @@
+"""Rows of TRACKING.md's per-analysis tables, kept from one render to the next. Pure, no I/O.
+
+A render after a few edits differs from the last one in a few rows: the issue table and the timeline have
+one row per analysis, and most of a render's time goes into formatting them (links, escaped titles).
+A `RowMemo` carries the rows of a previous render, by section and analysis folder; a row is taken from
+it when the inputs it was rendered from, beyond the analysis's own record, are equal (an issue row's
+fix, which a duplicate inherits from its canonical issue). The caller (`issuekb.results`) keeps the rows
+in the record cache and hands back only those of folders whose files did not change; whatever else a
+row reads (the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for
+all the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["RowMemo", "Rows"]
+
+#: section -> analysis folder -> (the inputs beyond the record, the row's line)
+Rows = dict[str, dict[str, tuple[object, str]]]
+
+
+@dataclass(slots=True)
+class RowMemo:
+    """The rows of a previous render (`old`, each rendered from the very record it is asked for with)
+    and those of this render (`new`, every row, for the next)."""
+
+    old: Mapping[str, Mapping[str, tuple[object, str]]] = field(default_factory=dict)
+    new: Rows = field(default_factory=dict)
+
+    def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> str:
+        """The line of `folder`'s row in `section`: the old one when rendered from equal `inputs`, else
+        `make(*args)`."""
+        old = self.old.get(section)
+        found = old.get(folder) if old is not None else None
+        line = found[1] if found is not None and found[0] == inputs else make(*args)
+        new = self.new.get(section)
+        if new is None:
+            new = self.new[section] = {}
+        new[folder] = (inputs, line)
+        return line

@@ -1,0 +1,153 @@
+"""TRACKING.md's kept rows (`issuekb.render.tracking_rows`, kept by `issuekb.results`).
+
+A run after a front-matter edit renders only the rows whose inputs changed. Reuse is proved with marked
+rows: every kept row gets a comment that no render writes. A row that shows it was taken from the kept
+rows, a row without it was rendered again; with the marks taken out, the output is always exactly a
+fresh run's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import re
+from pathlib import Path
+
+from conftest import LONG_AGO, TODAY, write_file
+from issuekb.cache import CACHE_DIR, CACHE_FILE
+from issuekb.config import load_config
+from issuekb.render.tracking_rows import RowMemo
+from issuekb.results import Results, TrackingRows, kb_results
+
+ROW_MARK = " <!-- kept -->"
+
+
+def results(root: Path, *, cache: bool = True, tracking: bool = True, **changes: object) -> Results:
+    config = dataclasses.replace(load_config(root), **changes)  # type: ignore[arg-type]
+    return kb_results(config, today=TODAY, cache=cache, tracking=config.tracking_file if tracking else None)
+
+
+def mark_rows(root: Path) -> None:
+    """Append `ROW_MARK` to every kept row."""
+    file = root / CACHE_DIR / CACHE_FILE
+    with file.open("rb") as handle:
+        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
+    kept = pickle.loads(derived)
+    assert isinstance(kept, TrackingRows)
+    assert kept.rows.keys() == {"issues", "timeline"}
+    rows = {
+        section: {folder: (inputs, line + ROW_MARK) for folder, (inputs, line) in by_folder.items()}
+        for section, by_folder in kept.rows.items()
+    }
+    derived = pickle.dumps(dataclasses.replace(kept, rows=rows))
+    file.write_bytes(pickle.dumps(index) + pickle.dumps((generation, records, derived)))
+
+
+def kept_rows(tracking: str | None, number: int) -> list[str]:
+    """The sections ("issues" or "timeline") whose row of issue `number` was taken from the kept rows."""
+    assert tracking is not None
+    found = []
+    for line in tracking.splitlines():
+        # an issue row starts with the issue, a timeline row with the reported date and then the issue
+        if re.match(rf"\| (?:\S+ \| )?\[#{number}\]\(", line) and line.endswith(ROW_MARK):
+            cells = line.removesuffix(ROW_MARK).count(" | ") + 1
+            found.append({8: "issues", 5: "timeline"}[cells])
+    return found
+
+
+def edit(path: Path, old: str, new: str, tick: int = 60) -> None:
+    """Replace `old` by `new` with a time stamp older than the racy window but newer than before."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    write_file(path, text.replace(old, new, 1))
+    os.utime(path, (LONG_AGO + tick, LONG_AGO + tick))
+
+
+def same_as_fresh(root: Path, result: Results) -> None:
+    assert result.tracking is not None
+    assert result.tracking.replace(ROW_MARK, "") == results(root, cache=False).tracking
+
+
+def test_after_a_front_matter_edit_only_the_edited_rows_are_rendered(broken: Path) -> None:
+    results(broken)
+    mark_rows(broken)
+    edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")
+    after = results(broken)
+    assert not after.from_memo  # a field changed: the whole pipeline ran, on the cached records
+    assert after.tracking is not None and "Renamed" in after.tracking
+    assert kept_rows(after.tracking, 43) == []
+    assert kept_rows(after.tracking, 41) == ["issues", "timeline"]
+    same_as_fresh(broken, after)
+
+
+def test_a_canonical_issue_s_new_fix_renders_its_duplicates_rows_again(broken: Path) -> None:
+    results(broken)
+    mark_rows(broken)
+    edit(broken / "analyses" / "0035-duplicate-chain-canonical" / "analysis.md", "[8c0a2c6]", "[8c0a2c7]")
+    after = results(broken)
+    assert after.tracking is not None and "8c0a2c7" in after.tracking
+    assert kept_rows(after.tracking, 35) == []
+    # 33 and 34 show the fix they inherit from 35; their timeline rows show their own records alone
+    assert kept_rows(after.tracking, 34) == ["timeline"]
+    assert kept_rows(after.tracking, 33) == ["timeline"]
+    assert kept_rows(after.tracking, 41) == ["issues", "timeline"]
+    same_as_fresh(broken, after)
+
+
+def test_rows_kept_for_another_state_file_or_configuration_are_not_used(broken: Path) -> None:
+    edited = broken / "analyses" / "0043-valid" / "analysis.md"
+    results(broken)
+    mark_rows(broken)
+    write_file(broken / "upstream-state.json", '{"format": 1, "repos": {}}\n')
+    edit(edited, "title: ", "title: One ", tick=60)
+    after = results(broken)
+    assert after.tracking is not None and ROW_MARK not in after.tracking
+    same_as_fresh(broken, after)
+    mark_rows(broken)
+    edit(edited, "title: ", "title: Two ", tick=120)
+    after = results(broken, fork="someone/else")
+    assert after.tracking is not None and ROW_MARK not in after.tracking
+    assert after.tracking == results(broken, cache=False, fork="someone/else").tracking
+
+
+def test_a_check_after_an_edit_drops_the_kept_rows(broken: Path) -> None:
+    """`check` renders no TRACKING.md: the rows kept before its edit would be stale after it."""
+    results(broken)
+    mark_rows(broken)
+    edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")
+    results(broken, tracking=False)
+    after = results(broken)
+    assert after.tracking is not None and "Renamed" in after.tracking
+    assert ROW_MARK not in after.tracking
+    same_as_fresh(broken, after)
+
+
+def test_a_text_edit_keeps_the_rows(broken: Path) -> None:
+    results(broken)
+    mark_rows(broken)
+    edit(broken / "analyses" / "0041-body-empty" / "analysis.md", "ing\n---\n", "ing\n---\nMore words.\n")
+    assert results(broken).from_memo  # the memo answered: its text, no rows rendered
+    edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ", tick=120)
+    after = results(broken)
+    assert kept_rows(after.tracking, 41) == ["issues", "timeline"]
+    assert kept_rows(after.tracking, 43) == []
+    same_as_fresh(broken, after)
+
+
+def test_a_row_is_reused_only_for_equal_inputs() -> None:
+    made: list[str] = []
+
+    def make(text: str) -> str:
+        made.append(text)
+        return text
+
+    memo = RowMemo({"issues": {"0001-a": ((("abc",), (), None), "old line")}})
+    assert memo.row("issues", "0001-a", (("abc",), (), None), make, "new line") == "old line"
+    assert memo.row("issues", "0001-a", (("abd",), (), None), make, "new line") == "new line"
+    assert memo.row("timeline", "0001-a", None, make, "timeline line") == "timeline line"
+    assert made == ["new line", "timeline line"]
+    assert memo.new == {
+        "issues": {"0001-a": ((("abd",), (), None), "new line")},
+        "timeline": {"0001-a": (None, "timeline line")},
+    }
