@@ -51,6 +51,9 @@ def test_counts_and_shares(add_analysis: AddAnalysis, kb_config: Config) -> None
         ("2025-03", 1, 1),
     ]
     assert stats.undated == 1
+    counts = compute_stats(kb.by_ref.values(), months=False)  # TRACKING.md's summary: no months
+    assert (counts.total, counts.by_status, counts.by_resolution) == (4, stats.by_status, stats.by_resolution)
+    assert (counts.with_resolution, counts.by_month, counts.undated) == (2, (), 0)
 
 
 def test_empty_knowledge_base() -> None:

@@ -37,13 +37,13 @@ import pickle
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
-from issuekb.load import Document
-from issuekb.model import DATE_FIELDS, Analysis, Companion
+from issuekb.model import DATE_FIELDS, Analysis
+from issuekb.stored import StoredAnalysis, restore_analysis, store_analysis
 from issuekb.writes import atomic_write_with
 
 if TYPE_CHECKING:
@@ -60,11 +60,6 @@ _RACY_NS = 2_000_000_000
 #: What the per-folder work yields: the analysis (None when unusable) and its diagnostics.
 FolderResult = tuple["Analysis | None", "list[Diagnostic]"]
 
-#: What a restored document keeps: (rel, body_line, key_lines, item_lines), for the line of every field.
-_StoredDoc = tuple[str, int, dict[str, int], dict[tuple[str, int], int]]
-#: The analysis's own fields (`_FIELDS` order), its document, its companions as (name, title, rel,
-#: body_line).
-_StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, int], ...]]
 #: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
 Stats = tuple[tuple[str, int, int], ...]
 _Stats = Stats
@@ -74,16 +69,9 @@ _Days = tuple[int, int]
 _IndexEntry = tuple[int, frozenset[str], _Stats, _Days]
 #: the stored analysis and its diagnostics; kept pickled on its own (`_Blob`), so that writing the cache
 #: after a few edits copies the unchanged records' bytes instead of pickling them all again
-_Record = tuple["_StoredAnalysis | None", "list[Diagnostic]"]
+_Record = tuple["StoredAnalysis | None", "list[Diagnostic]"]
 _Blob = bytes
 _ALWAYS = sys.maxsize
-
-#: Analysis fields in the order of its constructor. They are stored as they are, but for the path
-#: (rebuilt), the body and document (stored as the document) and the companions (stored apart): those
-#: are stored as None and set on restoring.
-_FIELDS = tuple(f.name for f in fields(Analysis))
-_APART = ("path", "body", "doc", "companions")
-_PATH, _BODY, _DOC, _COMPANIONS = (_FIELDS.index(name) for name in _APART)
 
 
 def cache_version() -> str:
@@ -97,39 +85,6 @@ def cache_version() -> str:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:16]}"
-
-
-def _store_doc(doc: Document) -> _StoredDoc:
-    return (doc.rel, doc.body_line, doc.key_lines, doc.item_lines)
-
-
-def _restore_doc(path: Path, stored: _StoredDoc) -> Document:
-    rel, body_line, key_lines, item_lines = stored
-    return Document(path, rel, None, "", body_line, key_lines, item_lines)
-
-
-def _store_analysis(analysis: Analysis) -> _StoredAnalysis | None:
-    if analysis.doc is None or analysis.doc.body is not analysis.body:
-        return None  # not as `build_analysis` makes it: not recorded
-    plain = tuple(None if name in _APART else getattr(analysis, name) for name in _FIELDS)
-    companions = tuple((c.name, c.title, c.rel, c.body_line) for c in analysis.companions)
-    return plain, _store_doc(analysis.doc), companions
-
-
-def _restore_analysis(path: Path, stored: _StoredAnalysis) -> Analysis:
-    plain, stored_doc, companions = stored
-    doc = _restore_doc(path, stored_doc)
-    args = list(plain)
-    args[_PATH], args[_BODY], args[_DOC] = path, doc.body, doc
-    if companions:
-        folder = path.parent
-        args[_COMPANIONS] = tuple(
-            Companion(name, title, folder / name, rel, "", body_line)
-            for name, title, rel, body_line in companions
-        )
-    else:
-        args[_COMPANIONS] = ()
-    return Analysis(*args)
 
 
 def _days(result: FolderResult, today: int) -> _Days:
@@ -283,7 +238,7 @@ class RecordCache:
         except Exception:
             return None
         stored, diags = record
-        analysis = _restore_analysis(path, stored) if stored is not None else None
+        analysis = restore_analysis(path, stored) if stored is not None else None
         return analysis, list(diags)
 
     @property
@@ -300,7 +255,7 @@ class RecordCache:
         """
         blob = self._load_records().get(folder)
         analysis = result[0]
-        new = _store_analysis(analysis) if analysis is not None else None
+        new = store_analysis(analysis) if analysis is not None else None
         if blob is None or (analysis is not None and new is None):
             return False
         try:
@@ -353,7 +308,7 @@ class RecordCache:
         ):
             return
         analysis, diags = result
-        stored = _store_analysis(analysis) if analysis is not None else None
+        stored = store_analysis(analysis) if analysis is not None else None
         if analysis is not None and stored is None:
             return
         self.entries[folder] = (mtime, files, stats, _days(result, self.today))

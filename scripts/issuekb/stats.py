@@ -81,8 +81,11 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return months
 
 
-def compute_stats(analyses: Iterable[Analysis]) -> Stats:
-    """Count the given analyses (pass each issue once: the knowledge base's `by_ref` values)."""
+def compute_stats(analyses: Iterable[Analysis], *, months: bool = True) -> Stats:
+    """Count the given analyses (pass each issue once: the knowledge base's `by_ref` values).
+
+    Without `months` (TRACKING.md's summary shows none), `by_month` is empty and `undated` 0.
+    """
     items = list(analyses)
     total = len(items)
     statuses = Counter(a.status.value if a.status else UNKNOWN for a in items)
@@ -93,16 +96,18 @@ def compute_stats(analyses: Iterable[Analysis]) -> Stats:
     with_resolution = sum(resolutions.values())
     by_resolution = tuple(Count(r.value, resolutions[r.value], with_resolution) for r in Resolution)
 
+    if not months:
+        return Stats(total, tuple(by_status), by_resolution, with_resolution, by_month=(), undated=0)
     reported = Counter(month_of(a.reported) for a in items if a.reported)
     resolved = Counter(month_of(a.resolved_on) for a in items if a.resolved_on)
     dates = [d for a in items for d in (a.reported, a.resolved_on) if d]
-    months = _months(min(dates), max(dates)) if dates else []
+    every = _months(min(dates), max(dates)) if dates else []
     return Stats(
         total=total,
         by_status=tuple(by_status),
         by_resolution=by_resolution,
         with_resolution=with_resolution,
-        by_month=tuple(MonthCount(m, reported[m], resolved[m]) for m in months),
+        by_month=tuple(MonthCount(m, reported[m], resolved[m]) for m in every),
         undated=sum(1 for a in items if a.reported is None),
     )
 
