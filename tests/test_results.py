@@ -52,7 +52,7 @@ def mark(root: Path) -> None:
     assert isinstance(memo, Memo)
     assert memo.tracking is not None
     extra = Diagnostic.warning(MARK, "analyses", 1, "from the memo")
-    tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE)
+    tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE.encode())
     index["memo"] = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
     file.write_bytes(pickle.dumps(index) + pickle.dumps(records))
 

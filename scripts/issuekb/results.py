@@ -54,8 +54,10 @@ class Memo:
     #: the knowledge-base rules' diagnostics (not the discovery's, not git's)
     rules: tuple[Diagnostic, ...]
     commits: CommitClaims
-    #: (TRACKING.md's path, digest of the state file's bytes, the text), when TRACKING.md was rendered
-    tracking: tuple[str, str, str] | None
+    #: (TRACKING.md's path, digest of the state file's bytes, the text in UTF-8), when TRACKING.md was
+    #: rendered (bytes: unpickling megabytes of text as a str costs a decoding on every run, which only
+    #: a memo answer needs)
+    tracking: tuple[str, str, bytes] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def kb_results(
             diags = [*plan.diags, *memo.rules, *(d for found in memo.by_folder.values() for d in found)]
             if git:
                 diags.extend(commits_exist(config, memo.commits))
-            text = memo.tracking[2] if memo.tracking is not None and tracking is not None else None
+            text = memo.tracking[2].decode() if memo.tracking is not None and tracking is not None else None
             return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True, reread=reread)
         kb, by_folder, rules = build_kb_parts(plan, git=False)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
@@ -125,7 +127,7 @@ def kb_results(
                 rows = TrackingRows(key, memo_rows.new)
         claims = commit_claims(kb)
         if plan.records is not None:
-            rendered = (str(tracking), state_key, text) if text is not None else None
+            rendered = (str(tracking), state_key, text.encode()) if text is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
             memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, rendered)
             plan.records.save(memo, rows)

@@ -29,7 +29,8 @@ def issues(ctx: Context, repo: str) -> list[str]:
         if analysis.repo != repo:
             continue
         fix = ctx.graph.fix_of(ctx.kb, analysis)
-        inputs = (fix.commits, fix.prs, fix.inherited_from)
+        inherited = tuple(fix.inherited_from) if fix.inherited_from is not None else None
+        inputs = (fix.commits, fix.prs, inherited)  # plain values: kept rows are pickled
         rows.append(ctx.rows.row("issues", analysis.folder, inputs, _issue_row, ctx, analysis, fix, repo))
     if not rows:
         return [*lines, "No analyses.", ""]
