@@ -42,6 +42,9 @@ _REF, _STATUS, _RESOLUTION, _DUPLICATE_OF, _RELATED, _NOTES, _UPSTREAM_PR = (
 _DATES = tuple(_FIELDS.index(name) for name in DATE_FIELDS)
 _STATUSES = {status.value: status for status in Status}
 _RESOLUTIONS = {resolution.value: resolution for resolution in Resolution}
+#: (repo, number) -> IssueRef, without the named tuple's `__new__` written in Python
+_ref = IssueRef._make
+_day = dt.date.fromordinal
 
 
 def _plain(analysis: Analysis) -> tuple[Any, ...]:
@@ -74,21 +77,20 @@ def restore_analysis(path: Path, stored: StoredAnalysis) -> Analysis:
     plain, (rel, body_line, key_lines, item_lines), companions = stored
     doc = Document(path, rel, None, "", body_line, key_lines, item_lines)
     args = list(plain)
-    args[_PATH], args[_BODY], args[_DOC] = path, doc.body, doc
-    args[_REF] = IssueRef(*args[_REF])
-    if args[_STATUS] is not None:
-        args[_STATUS] = _STATUSES[args[_STATUS]]
-    if args[_RESOLUTION] is not None:
-        args[_RESOLUTION] = _RESOLUTIONS[args[_RESOLUTION]]
-    for index in (_DUPLICATE_OF, _UPSTREAM_PR):
-        if args[index] is not None:
-            args[index] = IssueRef(*args[index])
+    args[_PATH], args[_BODY], args[_DOC] = path, "", doc
+    args[_REF] = _ref(args[_REF])
+    args[_STATUS] = _STATUSES.get(args[_STATUS])  # None stays None
+    args[_RESOLUTION] = _RESOLUTIONS.get(args[_RESOLUTION])
+    if args[_DUPLICATE_OF] is not None:
+        args[_DUPLICATE_OF] = _ref(args[_DUPLICATE_OF])
+    if args[_UPSTREAM_PR] is not None:
+        args[_UPSTREAM_PR] = _ref(args[_UPSTREAM_PR])
     if args[_RELATED]:
-        args[_RELATED] = tuple(IssueRef(*ref) for ref in args[_RELATED])
-    args[_NOTES] = {IssueRef(*ref): note for ref, note in args[_NOTES]}
+        args[_RELATED] = tuple(map(_ref, args[_RELATED]))
+    args[_NOTES] = {_ref(ref): note for ref, note in args[_NOTES]} if args[_NOTES] else {}
     for index in _DATES:
         if args[index] is not None:
-            args[index] = dt.date.fromordinal(args[index])
+            args[index] = _day(args[index])
     if companions:
         folder = path.parent
         args[_COMPANIONS] = tuple(
