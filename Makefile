@@ -69,6 +69,10 @@ test: lint ## Lint, type-check and run the whole test suite
 bench: $(STAMP) ## Benchmarks at N = 100, 1,000, 10,000 vs python-frontmatter and a bare mkdocs (minutes) [ARGS="--runs 5 --full --write-docs"]
 	$(BIN)/python -m bench $(ARGS)
 
+.PHONY: profile
+profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument) [ARGS="--scenario fields --n 10000"]
+	$(BIN)/python -m bench.profile $(ARGS)
+
 .PHONY: lock
 lock: $(STAMP) ## Refresh constraints.txt from the installed versions
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^issuekb' > constraints.txt

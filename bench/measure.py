@@ -64,7 +64,9 @@ KINDS = {
 
 
 def main() -> None:
-    kind, root = sys.argv[1], Path(sys.argv[2])
+    """`python -m bench.measure KIND ROOT [--profile PREFIX]`: with `--profile`, the work runs under
+    pyinstrument and its call tree is written to PREFIX.txt and PREFIX.html (`bench.profile`)."""
+    kind, root, *rest = sys.argv[1:]
     if kind == "mkdocs":
         import mkdocs.commands.build  # noqa: F401 - imports are not part of the measured build
     elif kind == "baseline":
@@ -72,11 +74,25 @@ def main() -> None:
     else:
         import issuekb.render.tracking
         import issuekb.results  # noqa: F401
+    profile = Path(rest[1]) if rest[:1] == ["--profile"] and len(rest) == 2 else None
+    if rest and profile is None:
+        raise SystemExit(f"usage: python -m bench.measure KIND ROOT [--profile PREFIX], not {rest}")
+    profiler = None
+    if profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
     start, cpu = time.perf_counter(), time.process_time()
-    result = KINDS[kind](root)
+    result = KINDS[kind](Path(root))
     result["seconds"] = time.perf_counter() - start
     result["cpu_seconds"] = time.process_time() - cpu
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if profiler is not None and profile is not None:
+        profiler.stop()
+        text = profiler.output_text(unicode=True, color=False, show_all=False)
+        profile.with_suffix(".txt").write_text(text, encoding="utf-8")
+        profile.with_suffix(".html").write_text(profiler.output_html(), encoding="utf-8")
     print(json.dumps(result))
 
 

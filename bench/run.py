@@ -30,7 +30,7 @@ from bench.site import prepare, site_bytes
 from bench.sync import measure_sync
 from bench.synth import generate
 
-__all__ = ["main", "run"]
+__all__ = ["EDITS", "age", "edit", "main", "measure", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Generated files and folders get a time stamp well in the past: a real knowledge base's files are not
@@ -58,7 +58,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _age(root: Path) -> None:
+def age(root: Path) -> None:
     for folder, _, names in os.walk(root, topdown=False):  # a folder after its files
         for name in names:
             os.utime(Path(folder) / name, (_PAST, _PAST))
@@ -69,7 +69,7 @@ def _age(root: Path) -> None:
 EDITS = 10
 
 
-def _edit(root: Path, count: int, round_: int, *, front_matter: bool = False) -> None:
+def edit(root: Path, count: int, round_: int, *, front_matter: bool = False) -> None:
     """Edit `count` analyses (a different set each round), with a time stamp in the past: append a
     sentence to the body, or (`front_matter`) add a word to the title."""
     folders = sorted((root / "analyses").iterdir())
@@ -86,12 +86,13 @@ def _edit(root: Path, count: int, round_: int, *, front_matter: bool = False) ->
         os.utime(path, (_PAST + round_ + 1, _PAST + round_ + 1))
 
 
-def _measure(kind: str, root: Path) -> dict[str, Any]:
-    """One fresh process; its JSON line plus the process's own wall time (interpreter start included)."""
+def measure(kind: str, root: Path, *options: str) -> dict[str, Any]:
+    """One fresh process (`bench.measure`); its JSON line plus the process's own wall time (interpreter
+    start included)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "bench.measure", kind, str(root)],
+        [sys.executable, "-m", "bench.measure", kind, str(root), *options],
         capture_output=True,
         text=True,
         env=env,
@@ -133,7 +134,7 @@ def _rounds(
         for name, kind, root in steps:
             if before_step and name in before_step:
                 before_step[name](i)
-            samples[name].append(_measure(kind, root))
+            samples[name].append(measure(kind, root))
     return {name: _summary(found) for name, found in samples.items()}
 
 
@@ -148,9 +149,9 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
     for n in sizes:
         root = workdir / f"core-{n}"
         generate(root, n, seed)
-        _age(root)
+        age(root)
         print(f"[bench] core N={n}", file=sys.stderr, flush=True)
-        _measure("core-cached", root)  # fills the record cache and its memo
+        measure("core-cached", root)  # fills the record cache and its memo
         # each round: 10 texts edited and a run with the cache (it reads those 10 again and keeps the
         # memo), 10 front matters edited and a run with the cache (the whole pipeline on the cached
         # records), a run that the memo answers, a run without the cache, and python-frontmatter
@@ -163,8 +164,8 @@ def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
                 ("baseline", "baseline", root),
             ],
             runs,
-            functools.partial(_edit, root, EDITS),
-            {"issuekb_fields": functools.partial(_edit, root, EDITS, front_matter=True)},
+            functools.partial(edit, root, EDITS),
+            {"issuekb_fields": functools.partial(edit, root, EDITS, front_matter=True)},
         )
         paths = {
             key: found[key]["from_memo"]
@@ -188,7 +189,7 @@ def _site(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
     for n in sizes:
         print(f"[bench] site N={n}", file=sys.stderr, flush=True)
         case = prepare(workdir / f"site-{n}", n, seed)
-        _age(case.plugin)
+        age(case.plugin)
         found = _rounds([("plugin", "mkdocs", case.plugin), ("floor", "mkdocs", case.floor)], runs)
         rows.append(
             {
