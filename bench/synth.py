@@ -1,4 +1,5 @@
-"""Deterministic synthetic knowledge bases: N analyses with realistic bodies, tags, links and chains.
+"""Deterministic synthetic knowledge bases: N analyses with realistic bodies, tags, links and chains,
+and the upstream state a sync would have written for them.
 
 Same (n, seed), same bytes. Written into a folder the caller owns (a temporary one); never committed.
 """
@@ -7,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
+
+from issuekb.upstream import IssueState, RepoState, UpstreamState, dump_state
 
 __all__ = ["MKDOCS_YML", "generate"]
 
@@ -62,6 +66,12 @@ _WORDS = [
 _TAGS = ("install", "venv", "pep668", "python-3.12", "network", "tls", "docker", "arm64", "docs", "flash")
 _STATUSES = ("investigating", "in-progress", "paused", "resolved", "resolved", "resolved", "archived")
 _RESOLUTIONS = ("fixed", "fixed", "wont-fix", "user-error", "hardware", "out-of-scope", "support")
+_LABELS = ("bug", "enhancement", "question", "help wanted", "install", "docs")
+#: when the synthetic sync ran
+SYNCED_AT = "2026-11-01T00:00:00Z"
+_FIELDS_RE = re.compile(
+    r"^title: (?P<title>[^\n]*)$.*^reported: (?P<reported>\S+)$", re.MULTILINE | re.DOTALL
+)
 
 
 def _sentence(rng: random.Random) -> str:
@@ -137,6 +147,7 @@ def generate(root: Path, n: int, seed: int = 668) -> list[int]:
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs" / "index.md").write_text("# Benchmark\n\nA synthetic knowledge base.\n", encoding="utf-8")
     numbers = list(range(1, n + 1))
+    state = RepoState(UPSTREAM, source="https://api.github.com", synced_at=SYNCED_AT, watermark=SYNCED_AT)
     for number in numbers:
         # Every tenth issue is a duplicate; every hundredth starts a three-deep chain.
         duplicate_of = None
@@ -146,8 +157,55 @@ def generate(root: Path, n: int, seed: int = 668) -> list[int]:
                 duplicate_of = number - 10  # chains through the previous tenth
         folder = root / "analyses" / f"{number:04d}-synthetic-issue-{number}"
         folder.mkdir()
-        text = f"---\n{_front_matter(rng, number, n, duplicate_of)}\n---\n{_body(rng, number, n)}"
+        front_matter = _front_matter(rng, number, n, duplicate_of)
+        text = f"---\n{front_matter}\n---\n{_body(rng, number, n)}"
         (folder / "analysis.md").write_text(text, encoding="utf-8")
+        found = _FIELDS_RE.search(front_matter)
+        assert found is not None
+        upstream = random.Random(f"{seed}/{n}/{number}")  # apart: the analyses do not depend on it
+        state.issues[number] = _issue(
+            upstream, number, found["title"], dt.date.fromisoformat(found["reported"])
+        )
         if number % 7 == 0:
             (folder / "summary.md").write_text(f"# Summary of #{number}\n\n{_paragraph(rng, number, None)}\n")
+    (root / "upstream-state.json").write_text(dump_state(UpstreamState({UPSTREAM: state})), encoding="utf-8")
     return numbers
+
+
+def _time(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _issue(rng: random.Random, number: int, title: str, reported: dt.date) -> IssueState:
+    """What GitHub would show for the issue: two in three open; the others closed as completed, not
+    planned or a duplicate, a few deleted or transferred; one in fifty renamed since the analysis, and
+    about one in five updated upstream after its analysis (TRACKING.md calls it stale)."""
+    updated = reported + dt.timedelta(
+        days=rng.randint(0, 7) + (rng.randint(60, 900) if rng.random() < 0.2 else 0)
+    )
+    issue = IssueState(
+        number,
+        title=title,
+        labels=sorted(rng.sample(_LABELS, rng.randint(0, 2))),
+        author=f"user{rng.randint(1, 900)}",
+        created_at=_time(reported),
+        updated_at=_time(updated),
+        comments=rng.randint(0, 40),
+        html_url=f"https://github.com/{UPSTREAM}/issues/{number}",
+    )
+    draw = rng.random()
+    if draw >= 0.65:
+        issue.state, issue.closed_at = "closed", _time(updated)
+        issue.state_reason = "completed" if draw < 0.85 else "not_planned" if draw < 0.93 else "duplicate"
+    if draw >= 0.97:
+        issue.state, issue.closed_at, issue.state_reason = "open", None, None
+        if draw < 0.98:
+            issue.deleted = True
+        elif draw < 0.99:
+            issue.transferred_to = f"bench-org/other-project#{number}"
+        else:
+            issue.locked = True
+    if rng.random() < 0.02:
+        issue.previous_title, issue.title = title, f"{title} (upstream wording)"
+        issue.title_changed_at = _time(updated)
+    return issue
