@@ -23,6 +23,7 @@ newline. A sync that changes nothing changes no bytes; one changed issue is a on
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -150,26 +151,36 @@ def dump_state(state: UpstreamState) -> str:
     return json.dumps({"format": FORMAT, "repos": repos}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+#: How a value of each field type of the records is checked (types this module does not know pass).
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "int": lambda v: type(v) is int,
+    "str": lambda v: type(v) is str,
+    "str | None": lambda v: v is None or type(v) is str,
+    "bool": lambda v: type(v) is bool,
+    "list[str]": lambda v: type(v) is list and all(type(x) is str for x in v),
+}
+
+
+#: Each record class -> each of its fields but `number` -> how its value is checked (None: not checked).
+_SCHEMAS: dict[type[Any], dict[str, Callable[[Any], bool] | None]] = {
+    cls: {f.name: _CHECKS.get(str(f.type)) for f in fields(cls) if f.name != "number"}
+    for cls in (IssueState, PullState)
+}
+
+
 def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags: list[Diagnostic]) -> Any:
-    names = {f.name for f in fields(cls)} - {"number"}
-    kwargs = {k: v for k, v in data.items() if k in names}
-    record = cls(number=number, **kwargs)
-    for f in fields(cls):
-        value = getattr(record, f.name)
-        expected = f.type if isinstance(f.type, str) else str(f.type)
-        ok = {
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "str": isinstance(value, str),
-            "str | None": value is None or isinstance(value, str),
-            "bool": isinstance(value, bool),
-            "list[str]": isinstance(value, list) and all(isinstance(x, str) for x in value),
-        }.get(expected, True)
-        if not ok:
+    """The record of `data` (unknown keys left out); None, with a diagnostic, when a value has the wrong
+    type. Only the values given are checked: a field left out takes its default."""
+    schema = _SCHEMAS[cls]
+    kwargs = {k: v for k, v in data.items() if k in schema}
+    for name, value in kwargs.items():
+        check = schema[name]
+        if check is not None and not check(value):
             diags.append(
-                Diagnostic.error("state-invalid", where, 1, f"{f.name} of #{number} has the wrong type")
+                Diagnostic.error("state-invalid", where, 1, f"{name} of #{number} has the wrong type")
             )
             return None
-    return record
+    return cls(number, **kwargs)
 
 
 def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
