@@ -9,6 +9,8 @@ tag, timeline, upstream contribution.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from typing import TYPE_CHECKING
 
 from issuekb.attention import (
@@ -167,9 +169,32 @@ def _attention(ctx: Context) -> list[str]:
         if not found:
             continue
         lines += [f"### {_HEADINGS[kind]} ({len(found)})", ""]
-        lines += [f"- {ctx.issue_with_title(item.ref)}: {_describe(ctx, item)}" for item in found]
+        section = f"attention:{kind.value}"
+        for item in found:  # an item's line shows the item and its analysis's record: kept rows apply
+            analysis = ctx.kb.get(item.ref)
+            folder = analysis.folder if analysis is not None else str(item.ref)
+            lines.append(ctx.rows.row(section, folder, _plain(item), _item_line, ctx, item))
         lines.append("")
     return lines
+
+
+def _plain(item: AttentionItem) -> tuple[object, ...]:
+    """The item's values as Python's own types: what its kept line is compared by, and pickled as."""
+    values: list[object] = [type(item).__name__]
+    for name in item.__dataclass_fields__:
+        value = getattr(item, name)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, tuple):  # an IssueRef
+            value = tuple(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        values.append(value)
+    return tuple(values)
+
+
+def _item_line(ctx: Context, item: AttentionItem) -> str:
+    return f"- {ctx.issue_with_title(item.ref)}: {_describe(ctx, item)}"
 
 
 def render_tracking(
