@@ -151,3 +151,10 @@ def test_a_row_is_reused_only_for_equal_inputs() -> None:
         "issues": {"0001-a": ((("abd",), (), None), "new line")},
         "timeline": {"0001-a": (None, "timeline line")},
     }
+
+
+def test_rows_are_not_collected_when_nobody_keeps_them() -> None:
+    memo = RowMemo({"timeline": {"0001-a": (None, "old line")}}, keep=False)
+    assert memo.row("timeline", "0001-a", None, str.upper, "new line") == "old line"
+    assert memo.row("timeline", "0002-b", None, str.upper, "new line") == "NEW LINE"
+    assert memo.new == {}

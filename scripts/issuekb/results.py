@@ -155,7 +155,9 @@ def _name(folder: str) -> str:
 def _old_rows(plan: Plan, key: tuple[str, str, str]) -> RowMemo:
     """The kept rows (`TrackingRows`) of every folder the cache answered for (`RecordCache.derived`):
     rendered from the records of this run. No rows when they were kept for another key."""
-    kept = plan.records.derived if plan.records is not None else None
+    if plan.records is None:
+        return RowMemo(keep=False)  # nowhere to keep them
+    kept = plan.records.derived
     if not isinstance(kept, TrackingRows) or kept.key != key:
         return RowMemo()
     hits = {_name(folder) for folder, _, _, hit in plan.folders if hit}

@@ -173,7 +173,8 @@ def _attention(ctx: Context) -> list[str]:
         for item in found:  # an item's line shows the item and its analysis's record: kept rows apply
             analysis = ctx.kb.get(item.ref)
             folder = analysis.folder if analysis is not None else str(item.ref)
-            lines.append(ctx.rows.row(section, folder, _plain(item), _item_line, ctx, item))
+            inputs = _plain(item) if ctx.rows.keep else None
+            lines.append(ctx.rows.row(section, folder, inputs, _item_line, ctx, item))
         lines.append("")
     return lines
 
@@ -202,7 +203,7 @@ def render_tracking(
 ) -> str:
     """The whole TRACKING.md; with `rows`, rows of a previous render are taken from it and this render's
     are left in it (`issuekb.render.tracking_rows`)."""
-    ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo())
+    ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo(keep=False))
     lines = [*_header(ctx), *_summary(ctx), *_attention(ctx)]
     for repo in _repos(ctx):
         lines += tracking_tables.issues(ctx, repo)

@@ -80,6 +80,8 @@ class Context:
     rows: RowMemo = field(default_factory=RowMemo, repr=False, compare=False)
     #: title -> escaped title (every title is shown in the issue table and in the timeline)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: analysis folder -> `links.analysis` of it
+    _links: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: `analyses()`, filled on the first call (every section asks)
     _analyses: list[Analysis] = field(default_factory=list, repr=False, compare=False)
 
@@ -112,7 +114,7 @@ class Context:
         analysis = self.kb.get(ref)
         if analysis is None:
             return self.issue_link(ref)
-        return f"{self.issue_link(ref)} [{self.md_title(analysis)}]({self.links.analysis(analysis)})"
+        return f"{self.issue_link(ref)} [{self.md_title(analysis)}]({self.analysis_link(analysis)})"
 
     def md_title(self, analysis: Analysis) -> str:
         """The analysis's title, escaped for a table cell."""
@@ -126,7 +128,14 @@ class Context:
 
     def folder_link(self, analysis: Analysis) -> str:
         text = f"`{analysis.folder}`" if FOLDER_RE.match(analysis.folder) else md_cell(analysis.folder)
-        return f"[{text}]({self.links.analysis(analysis)})"
+        return f"[{text}]({self.analysis_link(analysis)})"
+
+    def analysis_link(self, analysis: Analysis) -> str:
+        """`links.analysis`, once per analysis (its attention line, its issue row and its cluster)."""
+        link = self._links.get(analysis.folder)
+        if link is None:
+            link = self._links[analysis.folder] = self.links.analysis(analysis)
+        return link
 
     # -- status, resolution, fix --------------------------------------------------------------------
     @staticmethod

@@ -26,10 +26,11 @@ Rows = dict[str, dict[str, tuple[object, str]]]
 @dataclass(slots=True)
 class RowMemo:
     """The rows of a previous render (`old`, each rendered from the very record it is asked for with)
-    and those of this render (`new`, every row, for the next)."""
+    and those of this render (`new`, every row, for the next; none when not `keep`: nobody keeps them)."""
 
     old: Mapping[str, Mapping[str, tuple[object, str]]] = field(default_factory=dict)
     new: Rows = field(default_factory=dict)
+    keep: bool = True
 
     def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> str:
         """The line of `folder`'s row in `section`: the old one when rendered from equal `inputs`, else
@@ -37,6 +38,8 @@ class RowMemo:
         old = self.old.get(section)
         found = old.get(folder) if old is not None else None
         line = found[1] if found is not None and found[0] == inputs else make(*args)
+        if not self.keep:
+            return line
         new = self.new.get(section)
         if new is None:
             new = self.new[section] = {}
