@@ -9,10 +9,11 @@ which changes when a file is added, removed or renamed in it), the size and `mti
 (uniqueness, duplicate chains, the graph, git) run on the records, unless the memo that
 `issuekb.results` keeps beside them answers for the whole run.
 
-A restored `Analysis` holds what the knowledge-base rules and TRACKING.md read: every field and the line
-it is written on, its companions' names and titles. It holds no body (the bodies' rules are recorded;
-their `#N` mentions only matter to the site's backlinks, `graph.LinkGraph.referenced_by`) and no raw
-front matter: `body` and the documents' `body` are empty and `doc.meta` is None, and the
+A restored `Analysis` holds what the knowledge-base rules and TRACKING.md read: every field and the front
+matter's text (where each field is written), its companions' names and titles. It holds no body (the
+bodies' rules are recorded; their `#N` mentions only matter to the site's backlinks,
+`graph.LinkGraph.referenced_by`) and no parsed front matter: `body` and the documents' `body` are empty
+and `doc.meta` is None, and the
 `KnowledgeBase` says so (`bodies`). Keeping the bodies out makes the cache a third of the size and a
 run after a few edits as much quicker; the site and the other commands load every file.
 
@@ -249,9 +250,9 @@ class RecordCache:
     def same_record(self, folder: str, result: FolderResult) -> bool:
         """Whether `result` (the folder worked on again) holds the very record the cache holds for it.
 
-        Then every field, every line of a field and every companion's name and title is as before: what
-        the knowledge-base rules and TRACKING.md read of this folder did not change (its own diagnostics
-        may have: they are in `result`, not compared).
+        Then every field, the front matter's text (so the line of every field) and every companion's
+        name and title is as before: what the knowledge-base rules and TRACKING.md read of this folder did
+        not change (its own diagnostics may have: they are in `result`, not compared).
         """
         blob = self._load_records().get(folder)
         analysis = result[0]

@@ -24,6 +24,9 @@ T = TypeVar("T")
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEADING_ZERO_RE = re.compile(r"^#?0[0-9]+$")
+#: Where a value written with leading zeros could start (after a key's colon): a front matter without
+#: one needs no look at where each key is written (`Document.raw_values`)
+_LEADING_ZERO_HINT = re.compile(r":\s*#?0[0-9]")
 _REF_HELP = "an issue reference (1143 or owner/repo#1143)"
 #: Every placeholder holds one of these: a value without any of them needs no regular expression.
 _PLACEHOLDER_PARTS = tuple(dict.fromkeys(p[:4] for p in PLACEHOLDERS))
@@ -58,9 +61,10 @@ class FieldReader:
         self.diags: list[Diagnostic] = []
         #: keys whose value still holds a template placeholder: reported once, as that
         self.placeholder_keys: set[str] = set()
-        values = "\0".join(doc.raw_values.values())
-        if any(part in values for part in _PLACEHOLDER_PARTS):
+        # the front matter's text holds every value: most documents need no look at where each key is
+        if any(part in doc.source for part in _PLACEHOLDER_PARTS):
             self.placeholder_keys = {key for key, raw in doc.raw_values.items() if PLACEHOLDER_RE.search(raw)}
+        self._zeros = bool(_LEADING_ZERO_HINT.search(doc.source))
 
     def placeholders(self) -> None:
         """A template placeholder left in a front-matter value is an error (and the only one for that key)."""
@@ -89,6 +93,8 @@ class FieldReader:
         )
 
     def _leading_zero(self, key: str, value: int) -> None:
+        if not self._zeros:
+            return
         raw = self.doc.raw_values.get(key, "")
         if _LEADING_ZERO_RE.match(raw):
             self.warning(

@@ -12,14 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 import yaml_rs
 
 from issuekb.diagnostics import Diagnostic
 
-__all__ = ["Document", "load_document", "parse_document"]
+__all__ = ["Document", "LineMap", "load_document", "parse_document"]
 
 FENCE = "---"
 #: Alias expansion is bounded far below what any honest front matter needs ("billion laughs").
@@ -43,12 +43,24 @@ _ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
 
+class LineMap(NamedTuple):
+    """Where each front-matter key is written: what diagnostics point at."""
+
+    #: top-level key -> its 1-based line in the file
+    key_lines: dict[str, int]
+    #: (key, index) -> the line of that item of a top-level block list
+    item_lines: dict[tuple[str, int], int]
+    #: top-level key -> the text after `key:` on its line (comment and spaces cut)
+    raw_values: dict[str, str]
+
+
 @dataclass(slots=True)
 class Document:
     """A Markdown file split into its front matter and body, with line numbers kept.
 
-    The text itself is not kept: the body (a slice of it) and the parsed front matter are what the
-    later stages read.
+    The text itself is not kept: the body (a slice of it), the front matter's text and the parsed front
+    matter are what the later stages read. Where each key is written (`key_lines`, `item_lines`,
+    `raw_values`) is found on first use: most documents have no problem to locate.
     """
 
     path: Path
@@ -56,15 +68,35 @@ class Document:
     meta: dict[str, Any] | None = None
     body: str = ""
     body_line: int = 1
-    key_lines: dict[str, int] = field(default_factory=dict)
-    item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
-    raw_values: dict[str, str] = field(default_factory=dict)
+    #: the front matter's lines (between the fences, each ending with a newline); "" when there is none
+    source: str = ""
+    _lines: LineMap | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> LineMap:
+        """Where each key is written, scanned from `source` on first use."""
+        if self._lines is None:
+            self._lines = _scan_lines(self.source)
+        return self._lines
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        return self.lines.key_lines
+
+    @property
+    def item_lines(self) -> dict[tuple[str, int], int]:
+        return self.lines.item_lines
+
+    @property
+    def raw_values(self) -> dict[str, str]:
+        return self.lines.raw_values
 
     def line_of(self, key: str, index: int | None = None) -> int:
         """The 1-based line of a front-matter key (or of one item of its list); 1 when unknown."""
-        if index is not None and (key, index) in self.item_lines:
-            return self.item_lines[(key, index)]
-        return self.key_lines.get(key, 1)
+        lines = self.lines
+        if index is not None and (key, index) in lines.item_lines:
+            return lines.item_lines[(key, index)]
+        return lines.key_lines.get(key, 1)
 
 
 def load_document(
@@ -154,8 +186,7 @@ def parse_document(
         return doc, diags
     doc.body = text[body_start:]
     doc.body_line = end + 2
-    _scan_lines(doc, fm_lines)
-    source = "\n".join(fm_lines) + "\n"
+    source = doc.source = "\n".join(fm_lines) + "\n"
     try:
         meta = yaml_rs.loads(
             source,
@@ -216,27 +247,29 @@ def _key_text(match: re.Match[str]) -> str:
     return match.group("dq") or match.group("sq") or (match.group("plain") or "").strip()
 
 
-def _scan_lines(doc: Document, fm_lines: list[str]) -> None:
-    """Record the line of every top-level key and of every item of a top-level block list."""
+def _scan_lines(source: str) -> LineMap:
+    """The line of every top-level key and of every item of a top-level block list."""
+    found = LineMap({}, {}, {})
     current: str | None = None
     index = 0
     item_indent = -1
-    for offset, line in enumerate(fm_lines):
+    for offset, line in enumerate(source.split("\n")):
         # A key at the top level starts the line (`_KEY_RE` cannot match at a space, a tab or a `#`): an
         # indented line can only be a list item, and a blank or comment line is neither.
         key_match = _KEY_RE.match(line)
         if key_match:
             dq, sq, plain = key_match.groups()
             current = dq or sq or (plain or "").strip()
-            doc.key_lines.setdefault(current, offset + 2)
-            doc.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
+            found.key_lines.setdefault(current, offset + 2)
+            found.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
             index, item_indent = 0, -1
         elif current is not None and (item := _ITEM_RE.match(line)):
             if item_indent < 0:
                 item_indent = len(item.group(1))
             if len(item.group(1)) == item_indent:  # deeper dashes belong to nested lists
-                doc.item_lines[(current, index)] = offset + 2
+                found.item_lines[(current, index)] = offset + 2
                 index += 1
+    return found
 
 
 def _check_tags(doc: Document, source: str, fm_lines: list[str]) -> list[Diagnostic]:

@@ -6,8 +6,9 @@ instance costs a lookup and a call per object, and a run after a few edits unpic
 records one by one; plain values take half the time, and are turned back into the model's types here
 with a dictionary lookup or a constructor call each.
 
-What is kept is what the knowledge-base rules and TRACKING.md read: every field and the line it is
-written on, the companions' names and titles. No body, no raw front matter (`issuekb.cache` says why).
+What is kept is what the knowledge-base rules and TRACKING.md read: every field, the front matter's text
+(the line each field is written on is found in it when a rule needs it), the companions' names and
+titles. No body and no parsed front matter (`issuekb.cache` says why).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from issuekb.schema import Resolution, Status
 
 __all__ = ["StoredAnalysis", "restore_analysis", "store_analysis"]
 
-#: What a restored document keeps: (rel, body_line, key_lines, item_lines), for the line of every field.
-_StoredDoc = tuple[str, int, dict[str, int], dict[tuple[str, int], int]]
+#: What a restored document keeps: (rel, body_line, the front matter's text), for the line of every field.
+_StoredDoc = tuple[str, int, str]
 #: The analysis's fields as plain values (`_FIELDS` order), its document, its companions as (name, title,
 #: rel, body_line).
 StoredAnalysis = tuple[tuple[Any, ...], _StoredDoc, tuple[tuple[str, str, str, int], ...]]
@@ -69,13 +70,13 @@ def store_analysis(analysis: Analysis) -> StoredAnalysis | None:
     if doc is None or doc.body is not analysis.body:
         return None
     companions = tuple((c.name, c.title, c.rel, c.body_line) for c in analysis.companions)
-    return _plain(analysis), (doc.rel, doc.body_line, doc.key_lines, doc.item_lines), companions
+    return _plain(analysis), (doc.rel, doc.body_line, doc.source), companions
 
 
 def restore_analysis(path: Path, stored: StoredAnalysis) -> Analysis:
     """The analysis `store_analysis` kept, at `path` (its analysis.md), without a body."""
-    plain, (rel, body_line, key_lines, item_lines), companions = stored
-    doc = Document(path, rel, None, "", body_line, key_lines, item_lines)
+    plain, (rel, body_line, source), companions = stored
+    doc = Document(path, rel, None, "", body_line, source)
     args = list(plain)
     args[_PATH], args[_BODY], args[_DOC] = path, "", doc
     args[_REF] = _ref(args[_REF])
