@@ -262,6 +262,32 @@ def test_the_commits_are_checked_in_the_clone_on_every_run(tmp_path: Path, kb_ro
     assert kb_results(config, today=TODAY, git=False).diags == []
 
 
+def test_a_commit_the_clone_loses_after_the_memo_is_located_by_a_full_run(
+    tmp_path: Path, kb_root: Path
+) -> None:
+    """The memo keeps the commits without their lines (only those of the commits that were missing
+    then): a newly missing one sends the run down the full path, which finds its line."""
+    clone = tmp_path / "fork"
+    clone.mkdir()
+    sha = make_fork_clone(clone)["fix one"]
+    write_file(
+        kb_root / "analyses" / "0001-a" / "analysis.md",
+        f"---\nissue: 1\ntitle: A\nstatus: resolved\nresolution: fixed\n# a comment\ncommits:\n  - {sha}\n"
+        "---\nBody.\n",
+    )
+    age(kb_root)
+    config = dataclasses.replace(load_config(kb_root), git=clone)
+    first, second = kb_results(config, today=TODAY), kb_results(config, today=TODAY)
+    assert first.diags == second.diags == [] and second.from_memo
+    shutil.rmtree(clone / ".git")
+    git(clone, "init", "-q")  # the same clone, without the commit
+    third = kb_results(config, today=TODAY)
+    assert not third.from_memo
+    assert [(d.code, d.line) for d in third.diags] == [("commit-unknown", 8)]
+    fourth = kb_results(config, today=TODAY)  # now the memo knows where it is written
+    assert fourth.from_memo and fourth.diags == third.diags
+
+
 def test_the_commands_print_the_same_with_and_without_the_memo(broken: Path) -> None:
     runner = CliRunner()
     args = ["--root", str(broken)]

@@ -37,7 +37,13 @@ from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
 from issuekb.render.tracking_rows import RowMemo, Rows
 from issuekb.upstream import UpstreamState, decode_state, read_state_bytes
-from issuekb.validate import CommitClaims, commit_claims, commits_exist
+from issuekb.validate import (
+    CommitClaims,
+    commit_claims,
+    commit_diagnostics,
+    commit_problems,
+    locate_commits,
+)
 
 __all__ = ["Memo", "Results", "TrackingRows", "kb_results"]
 
@@ -54,6 +60,8 @@ class Memo:
     #: the knowledge-base rules' diagnostics (not the discovery's, not git's)
     rules: tuple[Diagnostic, ...]
     commits: CommitClaims
+    #: (path, index in `commits`) -> line, of the claimed commits git did not hold when it was written
+    commit_lines: dict[tuple[str, int], int]
     #: (TRACKING.md's path, digest of the state file's bytes, the text in UTF-8), when TRACKING.md was
     #: rendered (bytes: unpickling megabytes of text as a str costs a decoding on every run, which only
     #: a memo answer needs)
@@ -108,12 +116,9 @@ def kb_results(
         reread = plan.records.misses if memo is not None and plan.records is not None else 0
         if memo is not None and reread:
             memo = _patched(plan, memo)
-        if memo is not None:
-            diags = [*plan.diags, *memo.rules, *(d for found in memo.by_folder.values() for d in found)]
-            if git:
-                diags.extend(commits_exist(config, memo.commits))
-            text = memo.tracking[2].decode() if memo.tracking is not None and tracking is not None else None
-            return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True, reread=reread)
+        answer = _answer(plan, memo, git, tracking is not None) if memo is not None else None
+        if answer is not None:
+            return replace(answer, reread=reread)
         kb, by_folder, rules = build_kb_parts(plan, git=False)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
         text, rows = None, None
@@ -126,18 +131,33 @@ def kb_results(
                 text = _render(kb, state, config, tracking, memo_rows)
                 rows = TrackingRows(key, memo_rows.new)
         claims = commit_claims(kb)
+        problems, found = commit_problems(config, claims) if git else ([], [])
+        locate = locate_commits(kb)
+        located = {(rel, index): locate(rel, index) for rel, index, _, _ in problems}
+        diags += [*found, *commit_diagnostics(config, problems, lambda rel, index: located[(rel, index)])]
         if plan.records is not None:
             rendered = (str(tracking), state_key, text.encode()) if text is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
-            memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, rendered)
+            memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, located, rendered)
             plan.records.save(memo, rows)
-        if git:
-            diags.extend(commits_exist(config, claims))
         if frozen:
             gc.freeze()
         return Results(
             len(kb.analyses), sorted([*plan.diags, *diags], key=sort_key), text, tuple(state_diags)
         )
+
+
+def _answer(plan: Plan, memo: Memo, git: bool, tracking: bool) -> Results | None:
+    """The run's results from the memo; None when git finds a fix commit missing whose line the memo
+    does not know (the full run, which reads the records, locates it)."""
+    diags = [*plan.diags, *memo.rules, *(d for found in memo.by_folder.values() for d in found)]
+    if git:
+        problems, found = commit_problems(plan.config, memo.commits)
+        if any((rel, index) not in memo.commit_lines for rel, index, _, _ in problems):
+            return None
+        diags += [*found, *commit_diagnostics(plan.config, problems, lambda r, i: memo.commit_lines[(r, i)])]
+    text = memo.tracking[2].decode() if memo.tracking is not None and tracking else None
+    return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True)
 
 
 def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Path, rows: RowMemo) -> str:

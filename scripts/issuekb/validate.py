@@ -8,7 +8,7 @@ Each rule is a generator of diagnostics; `validate` runs them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from issuekb.diagnostics import Diagnostic
@@ -25,10 +25,13 @@ __all__ = [
     "KB_RULES",
     "RULES",
     "CommitClaims",
+    "CommitProblem",
     "canonical_of",
     "commit_claims",
-    "commits_exist",
+    "commit_diagnostics",
+    "commit_problems",
     "file_diagnostics",
+    "locate_commits",
     "validate",
 ]
 
@@ -80,14 +83,13 @@ def rule_duplicates(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         target = analysis.duplicate_of
         if target is None or target == analysis.ref:
             continue
-        line = analysis.line_of("duplicate_of")
         chain, loops = canonical_of(kb, analysis.ref, target)
         short = [r.short(kb.config.upstream) for r in chain]
         if loops:
             yield Diagnostic.error(
                 "duplicate-cycle",
                 analysis.rel,
-                line,
+                analysis.line_of("duplicate_of"),
                 "duplicate_of forms a cycle: " + " -> ".join(short),
                 "One issue of the cycle is the canonical one: remove its duplicate_of.",
             )
@@ -96,7 +98,7 @@ def rule_duplicates(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             yield Diagnostic.warning(
                 "duplicate-unknown",
                 analysis.rel,
-                line,
+                analysis.line_of("duplicate_of"),
                 f"duplicate_of names {short[1]}, which has no analysis here",
                 "Fine if the canonical issue needs none; otherwise add one with `make new`.",
             )
@@ -104,7 +106,7 @@ def rule_duplicates(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             yield Diagnostic.warning(
                 "duplicate-chain",
                 analysis.rel,
-                line,
+                analysis.line_of("duplicate_of"),
                 f"duplicate_of goes through a chain ({' -> '.join(short)}); the canonical issue is {short[-1]}",
                 f"Write duplicate_of: {chain[-1].number if chain[-1].repo == kb.config.upstream else chain[-1]}.",
             )
@@ -185,46 +187,64 @@ def rule_files(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         yield from file_diagnostics(analysis)
 
 
-#: Per analysis with fix commits: its path, and each SHA with the line it is written on.
-CommitClaims = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+#: Per analysis with fix commits: its path and its SHAs, in the order of its `commits`.
+CommitClaims = tuple[tuple[str, tuple[str, ...]], ...]
+#: A fix commit git does not know as one commit: (path, index in `commits`, SHA, git's answer).
+CommitProblem = tuple[str, int, str, str]
 
 
 def commit_claims(kb: KnowledgeBase) -> CommitClaims:
-    """The fix commits of every analysis, with their lines: all that `rule_commits_exist` reads."""
-    return tuple(
-        (a.rel, tuple((sha, a.line_of("commits", i)) for i, sha in enumerate(a.commits)))
-        for a in kb.analyses
-        if a.commits
-    )
+    """The fix commits of every analysis: all that `commit_problems` reads."""
+    return tuple((a.rel, a.commits) for a in kb.analyses if a.commits)
 
 
 def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """With a local clone of the fork, every fix commit must exist there and be unambiguous."""
-    return commits_exist(kb.config, commit_claims(kb))
+    problems, diags = commit_problems(kb.config, commit_claims(kb))
+    yield from diags
+    yield from commit_diagnostics(kb.config, problems, locate_commits(kb))
 
 
-def commits_exist(config: Config, claims: CommitClaims) -> Iterator[Diagnostic]:
-    """`rule_commits_exist` over `claims` (which the record cache's memo keeps between runs)."""
+def commit_problems(config: Config, claims: CommitClaims) -> tuple[list[CommitProblem], list[Diagnostic]]:
+    """The claimed commits the fork clone does not hold as one commit (none without a clone), and a
+    diagnostic when git cannot answer. Where each is written is looked up only for these
+    (`commit_diagnostics`): the record cache's memo keeps the claims without lines."""
     repo = config.git
     if repo is None:
-        return
-    shas = {sha for _, commits in claims for sha, _ in commits}
+        return [], []
+    shas = {sha for _, commits in claims for sha in commits}
     try:
         answers = check_commits(repo, shas)
     except GitError as exc:
-        yield Diagnostic.error("git-unavailable", config.rel(repo), 1, f"Cannot check commits: {exc}")
-        return
-    for rel, commits in claims:
-        for sha, line in commits:
-            answer = answers.get(sha, "ok")
-            if answer == "ok":
-                continue
-            message = {
-                "missing": f"Commit {sha} does not exist in the fork clone {config.rel(repo)}",
-                "ambiguous": f"Commit {sha} is ambiguous in the fork clone; write more hex digits",
-                "not-a-commit": f"{sha} names an object that is not a commit",
-            }[answer]
-            yield Diagnostic.error("commit-unknown", rel, line, message)
+        return [], [Diagnostic.error("git-unavailable", config.rel(repo), 1, f"Cannot check commits: {exc}")]
+    return [
+        (rel, index, sha, answers[sha])
+        for rel, commits in claims
+        for index, sha in enumerate(commits)
+        if answers.get(sha, "ok") != "ok"
+    ], []
+
+
+def locate_commits(kb: KnowledgeBase) -> Callable[[str, int], int]:
+    """(path, index) -> the line of that item of the analysis's `commits`."""
+    by_rel = {a.rel: a for a in kb.analyses if a.commits}
+    return lambda rel, index: by_rel[rel].line_of("commits", index)
+
+
+def commit_diagnostics(
+    config: Config, problems: list[CommitProblem], line_of: Callable[[str, int], int]
+) -> list[Diagnostic]:
+    """`commit_problems` as diagnostics, each at the line `line_of(path, index)` names."""
+    repo = config.rel(config.git) if config.git is not None else "?"
+    diags = []
+    for rel, index, sha, answer in problems:
+        message = {
+            "missing": f"Commit {sha} does not exist in the fork clone {repo}",
+            "ambiguous": f"Commit {sha} is ambiguous in the fork clone; write more hex digits",
+            "not-a-commit": f"{sha} names an object that is not a commit",
+        }[answer]
+        diags.append(Diagnostic.error("commit-unknown", rel, line_of(rel, index), message))
+    return diags
 
 
 #: Rules that need more than one file; `validate(per_file=False)` runs only these.
