@@ -9,6 +9,7 @@ fresh run's.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import re
@@ -158,3 +159,27 @@ def test_rows_are_not_collected_when_nobody_keeps_them() -> None:
     assert memo.row("timeline", "0001-a", None, str.upper, "new line") == "old line"
     assert memo.row("timeline", "0002-b", None, str.upper, "new line") == "NEW LINE"
     assert memo.new == {}
+
+
+def test_the_kept_state_is_read_instead_of_the_file_while_its_bytes_are_the_same(broken: Path) -> None:
+    state_file = broken / "upstream-state.json"
+    issue = {"title": "Case 43", "state": "open", "labels": ["bug"], "updated_at": "2020-01-01T00:00:00Z"}
+    repo = {"synced_at": "2026-11-01T00:00:00Z", "issues": {"43": issue}}
+    write_file(state_file, json.dumps({"format": 1, "repos": {"acme/widget": repo}}))
+    results(broken)
+    file = broken / CACHE_DIR / CACHE_FILE
+    with file.open("rb") as handle:
+        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
+    kept = pickle.loads(derived)
+    assert isinstance(kept, TrackingRows)
+    values = [list(r) for r in kept.state]
+    values[0][5] = tuple((*i[:4], ["keptlabel"], *i[5:]) for i in values[0][5])  # each issue's labels
+    derived = pickle.dumps(dataclasses.replace(kept, state=tuple(tuple(r) for r in values)))
+    file.write_bytes(pickle.dumps(index) + pickle.dumps((generation, records, derived)))
+    edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")  # its row again
+    after = results(broken)
+    assert after.tracking is not None and "keptlabel" in after.tracking and "· bug" not in after.tracking
+    state_file.write_text(state_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # other bytes
+    again = results(broken)
+    assert again.tracking is not None and "keptlabel" not in again.tracking and "· bug" in again.tracking
+    same_as_fresh(broken, again)

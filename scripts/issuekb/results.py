@@ -36,7 +36,14 @@ from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
 from issuekb.render.tracking_rows import RowMemo, Rows
-from issuekb.upstream import UpstreamState, decode_state, read_state_bytes
+from issuekb.upstream import (
+    StateValues,
+    UpstreamState,
+    decode_state,
+    read_state_bytes,
+    state_from_values,
+    state_values,
+)
 from issuekb.validate import (
     CommitClaims,
     commit_claims,
@@ -78,6 +85,9 @@ class TrackingRows:
     #: beyond its own analysis
     key: tuple[str, str, str]
     rows: Rows
+    #: the state file those bytes held, as plain values (reading them again costs a fraction of parsing
+    #: and checking the file)
+    state: StateValues
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +133,18 @@ def kb_results(
         diags = [*(d for found in by_folder.values() for d in found), *rules]
         text, rows = None, None
         if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
-            rel = config.rel(config.state_file)
-            state, state_diags = decode_state(raw, rel) if raw is not None else (UpstreamState(), [])
+            key = (repr(config), str(tracking), state_key)
+            kept = _kept(plan, key)
+            if kept is not None:
+                state = state_from_values(kept.state)
+            elif raw is not None:
+                state, state_diags = decode_state(raw, config.rel(config.state_file))
+            else:
+                state = UpstreamState()
             if not state_diags:
-                key = (repr(config), str(tracking), state_key)
-                memo_rows = _old_rows(plan, key)
+                memo_rows = _old_rows(plan, kept)
                 text = _render(kb, state, config, tracking, memo_rows)
-                rows = TrackingRows(key, memo_rows.new)
+                rows = TrackingRows(key, memo_rows.new, state_values(state))
         claims = commit_claims(kb)
         problems, found = commit_problems(config, claims) if git else ([], [])
         locate = locate_commits(kb)
@@ -172,13 +187,17 @@ def _name(folder: str) -> str:
     return folder.rpartition("/")[2]
 
 
-def _old_rows(plan: Plan, key: tuple[str, str, str]) -> RowMemo:
-    """The kept rows (`TrackingRows`) of every folder the cache answered for (`RecordCache.derived`):
-    rendered from the records of this run. No rows when they were kept for another key."""
+def _kept(plan: Plan, key: tuple[str, str, str]) -> TrackingRows | None:
+    """What the last render kept (`RecordCache.derived`), when it was kept for `key`."""
+    kept = plan.records.derived if plan.records is not None else None
+    return kept if isinstance(kept, TrackingRows) and kept.key == key else None
+
+
+def _old_rows(plan: Plan, kept: TrackingRows | None) -> RowMemo:
+    """The kept rows of every folder the cache answered for: rendered from the records of this run."""
     if plan.records is None:
         return RowMemo(keep=False)  # nowhere to keep them
-    kept = plan.records.derived
-    if not isinstance(kept, TrackingRows) or kept.key != key:
+    if kept is None:
         return RowMemo()
     hits = {_name(folder) for folder, _, _, hit in plan.folders if hit}
     return RowMemo(
