@@ -112,16 +112,21 @@ def test_rows_kept_for_another_state_file_or_configuration_are_not_used(broken: 
     assert after.tracking == results(broken, cache=False, fork="someone/else").tracking
 
 
-def test_a_check_after_an_edit_drops_the_kept_rows(broken: Path) -> None:
-    """`check` renders no TRACKING.md: the rows kept before its edit would be stale after it."""
+def test_a_check_after_an_edit_outdates_the_edited_rows_only(broken: Path) -> None:
+    """`check` renders no TRACKING.md: the rows kept before its edit would be stale after it, and the
+    cache answers for that folder in the next run. Its rows are marked outdated; the others are kept."""
     results(broken)
     mark_rows(broken)
     edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")
     results(broken, tracking=False)
     after = results(broken)
     assert after.tracking is not None and "Renamed" in after.tracking
-    assert ROW_MARK not in after.tracking
+    assert kept_rows(after.tracking, 43) == []
+    assert kept_rows(after.tracking, 41) == ["issues", "timeline"]
     same_as_fresh(broken, after)
+    mark_rows(broken)  # a render clears the outdated folders: every row is kept again
+    edit(broken / "analyses" / "0041-body-empty" / "analysis.md", "title: ", "title: Other ", tick=120)
+    assert kept_rows(results(broken).tracking, 43) == ["issues", "timeline"]
 
 
 def test_a_text_edit_keeps_the_rows(broken: Path) -> None:

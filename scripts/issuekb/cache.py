@@ -155,6 +155,10 @@ class RecordCache:
     _records: dict[str, _Blob] | None = None
     #: what the caller keeps beside the records (read with them, unpickled on demand): see `derived`
     _derived: _Blob | None = None
+    #: folders whose entries changed since `derived` was saved (kept in the index)
+    outdated: frozenset[str] = frozenset()
+    #: folders `put` in this run
+    _touched: set[str] = field(default_factory=set)
     _offset: int = -1
 
     @classmethod
@@ -182,6 +186,8 @@ class RecordCache:
             cache.entries = index["entries"]
             cache.generation = index["generation"]
             cache.memo = index.get("memo")
+            outdated = index.get("outdated")
+            cache.outdated = outdated if isinstance(outdated, frozenset) else frozenset()
             cache._offset = offset
         else:
             cache._records = {}
@@ -268,9 +274,9 @@ class RecordCache:
     @property
     def derived(self) -> object:
         """What the caller saved beside the records (`save`), or None: larger than a memo, and read with
-        the records rather than on every run. Unlike the memo it outlives changed entries, but not the
-        change of an entry in a run that saved no `derived` value: what it holds of a folder that the cache
-        answers for in this run was derived from the record restored."""
+        the records rather than on every run. Unlike the memo it outlives changed entries: what it holds
+        of a folder that the cache answers for in this run was derived from the record restored, unless
+        the folder is `outdated` (its entry changed in a run that saved no `derived` value)."""
         self._load_records()
         if self._derived is None:
             return None
@@ -297,6 +303,7 @@ class RecordCache:
 
     def put(self, folder: str, files: frozenset[str], stats: _Stats | None, result: FolderResult) -> None:
         """Record the result of the work on `folder`, unless a time stamp is too recent to be trusted."""
+        self._touched.add(folder)
         records = self._load_records()
         if self.entries.pop(folder, None) is not None:
             records.pop(folder, None)
@@ -326,8 +333,9 @@ class RecordCache:
 
         A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
         entries) is kept with them when every folder has one (`complete`), and writes the file even when
-        no entry changed. `derived` replaces the value of that name. Without one, the value read is kept
-        when no entry changed or, with `same_records`, when each changed entry holds the record it held.
+        no entry changed. `derived` replaces the value of that name. Without one, the value read is kept,
+        and the folders `put` in this run are added to `outdated`, unless (`same_records`) each holds the
+        record it held.
         """
         stale = self.entries.keys() - self.seen
         if stale:
@@ -339,13 +347,22 @@ class RecordCache:
         keep = memo if memo is not None and self.complete else None
         if not dirty and keep is None:
             return
-        records = self._load_records()
+        records = self._load_records()  # and the derived value
+        outdated = self.outdated
         if derived is not None:  # kept pickled: the next writes copy its bytes
-            self._derived = pickle.dumps(derived, pickle.HIGHEST_PROTOCOL)
-        elif self.changed and not same_records:
-            self._derived = None
+            self._derived, outdated = pickle.dumps(derived, pickle.HIGHEST_PROTOCOL), frozenset()
+        elif not same_records:
+            outdated = outdated | self._touched
+        if self._derived is None:
+            outdated = frozenset()
         generation = os.urandom(8).hex()
-        index = {"key": self.key, "generation": generation, "entries": self.entries, "memo": keep}
+        index = {
+            "key": self.key,
+            "generation": generation,
+            "entries": self.entries,
+            "memo": keep,
+            "outdated": outdated,
+        }
 
         def write(handle: BinaryIO) -> None:  # streamed: the records are never held as one pickle
             pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
@@ -354,3 +371,4 @@ class RecordCache:
         with contextlib.suppress(OSError):
             atomic_write_with(self.file, write, durable=False)  # a cache: a torn file is only ignored
             self.generation, self.memo, self.changed = generation, keep, False
+            self.outdated = outdated

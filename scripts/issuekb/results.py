@@ -17,7 +17,9 @@ which itself takes every unchanged folder's record from the cache, and writes a 
 When the full pipeline renders TRACKING.md, it keeps the table rows of each analysis too (`TrackingRows`,
 the cache's `derived` value): the next render takes the rows of every folder whose files did not change
 from them (`issuekb.render.tracking_rows`), so a run after a few front-matter edits formats a few rows
-rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file.
+rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file; a run
+that changes records without rendering TRACKING.md (`issuekb check`) marks the changed folders' rows as
+outdated.
 
 What the memo leaves out is computed on every run: the discovery's diagnostics (a stray file, a folder
 without analysis.md; the listing of the analyses folder is made each time) and the git check of the
@@ -194,12 +196,14 @@ def _kept(plan: Plan, key: tuple[str, str, str]) -> TrackingRows | None:
 
 
 def _old_rows(plan: Plan, kept: TrackingRows | None) -> RowMemo:
-    """The kept rows of every folder the cache answered for: rendered from the records of this run."""
+    """The kept rows of every folder the cache answered for and that did not change since they were
+    kept (`RecordCache.outdated`): rendered from the records of this run."""
     if plan.records is None:
         return RowMemo(keep=False)  # nowhere to keep them
     if kept is None:
         return RowMemo()
-    hits = {_name(folder) for folder, _, _, hit in plan.folders if hit}
+    outdated = plan.records.outdated  # changed since the rows were kept: their rows are older
+    hits = {_name(folder) for folder, _, _, hit in plan.folders if hit and folder not in outdated}
     return RowMemo(
         {section: {f: r for f, r in rows.items() if f in hits} for section, rows in kept.rows.items()}
     )
