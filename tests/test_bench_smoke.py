@@ -9,14 +9,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_bench
 
 if str(REPO_ROOT) not in sys.path:  # bench/ lives beside tests/, outside the installed package
     sys.path.insert(0, str(REPO_ROOT))
@@ -32,31 +31,11 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     docs.write_text(
         f"# Benchmarks\n\nBefore.\n\n{report.DOCS_START}\nold table\n{report.DOCS_END}\n\nAfter.\n"
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--sizes",
-            "50",
-            "--site-sizes",
-            "5,50",
-            "--runs",
-            "1",
-            "--sync-issues",
-            "50",
-            "--out",
-            str(out),
-            "--docs",
-            str(docs),
-            "--write-docs",
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
+    done = run_bench(
+        "bench",
+        *("--sizes", "50", "--site-sizes", "5,50", "--runs", "1", "--sync-issues", "50"),
+        *("--out", str(out), "--docs", str(docs), "--write-docs"),
         timeout=300,
-        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((out / "bench.json").read_text(encoding="utf-8"))
