@@ -135,23 +135,14 @@ def kb_results(
         diags = [*(d for found in by_folder.values() for d in found), *rules]
         text, rows = None, None
         if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
-            key = (repr(config), str(tracking), state_key)
-            kept = _kept(plan, key)
-            if kept is not None:
-                state = state_from_values(kept.state)
-            elif raw is not None:
-                state, state_diags = decode_state(raw, config.rel(config.state_file))
-            else:
-                state = UpstreamState()
-            if not state_diags:
-                memo_rows = _old_rows(plan, kept)
-                text = _render(kb, state, config, tracking, memo_rows)
-                rows = TrackingRows(key, memo_rows.new, state_values(state))
+            text, rows, state_diags = _tracking(plan, kb, tracking, state_key, raw)
         claims = commit_claims(kb)
-        problems, found = commit_problems(config, claims) if git else ([], [])
-        locate = locate_commits(kb)
-        located = {(rel, index): locate(rel, index) for rel, index, _, _ in problems}
-        diags += [*found, *commit_diagnostics(config, problems, lambda rel, index: located[(rel, index)])]
+        problems, git_diags = commit_problems(config, claims) if git else ([], [])
+        located: dict[tuple[str, int], int] = {}
+        if problems:
+            locate = locate_commits(kb)
+            located = {(rel, index): locate(rel, index) for rel, index, _, _ in problems}
+        diags += [*git_diags, *commit_diagnostics(config, problems, lambda rel, index: located[(rel, index)])]
         if plan.records is not None:
             rendered = (str(tracking), state_key, text.encode()) if text is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
@@ -162,6 +153,30 @@ def kb_results(
         return Results(
             len(kb.analyses), sorted([*plan.diags, *diags], key=sort_key), text, tuple(state_diags)
         )
+
+
+def _tracking(
+    plan: Plan, kb: KnowledgeBase, target: Path, state_key: str, raw: bytes | None
+) -> tuple[str | None, TrackingRows | None, list[Diagnostic]]:
+    """TRACKING.md's text and the rows to keep, or the state file's problems (then no text).
+
+    The state comes from the kept rows when they were rendered from the same state file bytes, from the
+    file otherwise (none yet: not synced).
+    """
+    config = plan.config
+    key = (repr(config), str(target), state_key)
+    kept = _kept(plan, key)
+    if kept is not None:
+        state = state_from_values(kept.state)
+    elif raw is not None:
+        state, problems = decode_state(raw, config.rel(config.state_file))
+        if problems:
+            return None, None, problems
+    else:
+        state = UpstreamState()
+    rows = _old_rows(plan, kept)
+    text = _render(kb, state, config, target, rows)
+    return text, TrackingRows(key, rows.new, state_values(state)), []
 
 
 def _answer(plan: Plan, memo: Memo, git: bool, tracking: bool) -> Results | None:
