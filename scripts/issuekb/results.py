@@ -7,8 +7,8 @@ were derived from; when the next run finds every folder unchanged (one `stat` pe
 read), the same configuration and, for TRACKING.md, the same state file bytes, it answers from the memo
 without reading a single analysis.
 
-The knowledge-base rules and TRACKING.md read the records only: the fields, the line of each, the
-companions' names and titles, never a body. So when the only folders that changed are known ones and
+The knowledge-base rules and TRACKING.md read the records only: the fields, the front matter's text
+(where each field is written), the companions' names and titles, never a body. So when the only folders that changed are known ones and
 each, read again, holds the very record the cache holds (its text was edited, not its front matter),
 the memo still holds but for those folders' own diagnostics, which are replaced: the run reads those
 folders alone. Any other change (a field, a new or removed folder) falls back to the full pipeline,
@@ -17,13 +17,15 @@ which itself takes every unchanged folder's record from the cache, and writes a 
 When the full pipeline renders TRACKING.md, it keeps the table rows of each analysis too (`TrackingRows`,
 the cache's `derived` value): the next render takes the rows of every folder whose files did not change
 from them (`issuekb.render.tracking_rows`), so a run after a few front-matter edits formats a few rows
-rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file; a run
+rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file bytes,
+and the state itself is kept beside them (read instead of the file while its bytes are the same); a run
 that changes records without rendering TRACKING.md (`issuekb check`) marks the changed folders' rows as
 outdated.
 
 What the memo leaves out is computed on every run: the discovery's diagnostics (a stray file, a folder
 without analysis.md; the listing of the analyses folder is made each time) and the git check of the
-fix commits (the fork clone changes on its own; the memo keeps which commits each analysis names).
+fix commits (the fork clone changes on its own; the memo keeps which commits each analysis names, and
+the lines of those that were missing: a commit missing since has its line found by a full run).
 """
 
 from __future__ import annotations
