@@ -178,7 +178,8 @@ def _tracking(
         state = UpstreamState()
     rows = _old_rows(plan, kept)
     text = _render(kb, state, config, target, rows)
-    return text, TrackingRows(key, rows.new, state_values(state)), []
+    values = kept.state if kept is not None else state_values(state)
+    return text, TrackingRows(key, rows.new, values), []
 
 
 def _answer(plan: Plan, memo: Memo, git: bool, tracking: bool) -> Results | None:
