@@ -66,6 +66,9 @@ KINDS = {
 def main() -> None:
     """`python -m bench.measure KIND ROOT [--profile PREFIX]`: with `--profile`, the work runs under
     pyinstrument and its call tree is written to PREFIX.txt and PREFIX.html (`bench.profile`)."""
+    usage = "usage: python -m bench.measure KIND ROOT [--profile PREFIX]"
+    if len(sys.argv) < 3 or sys.argv[1] not in KINDS:
+        raise SystemExit(f"{usage}; KIND is one of {', '.join(KINDS)}")
     kind, root, *rest = sys.argv[1:]
     if kind == "mkdocs":
         import mkdocs.commands.build  # noqa: F401 - imports are not part of the measured build
@@ -76,7 +79,7 @@ def main() -> None:
         import issuekb.results  # noqa: F401
     profile = Path(rest[1]) if rest[:1] == ["--profile"] and len(rest) == 2 else None
     if rest and profile is None:
-        raise SystemExit(f"usage: python -m bench.measure KIND ROOT [--profile PREFIX], not {rest}")
+        raise SystemExit(f"{usage}, not {rest}")
     profiler = None
     if profile is not None:
         from pyinstrument import Profiler
