@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,10 @@ def age(root: Path) -> None:
 EDITS = 10
 
 
+#: the start of a front matter's title, inside its quotes when quoted
+_TITLE_RE = re.compile(r'\ntitle: "?')
+
+
 def edit(root: Path, count: int, round_: int, *, front_matter: bool = False) -> None:
     """Edit `count` analyses (a different set each round), with a time stamp in the past: append a
     sentence to the body, or (`front_matter`) add a word to the title."""
@@ -79,7 +84,7 @@ def edit(root: Path, count: int, round_: int, *, front_matter: bool = False) -> 
         path = folders[(i * step + offset) % len(folders)] / "analysis.md"
         text = path.read_text(encoding="utf-8")
         if front_matter:
-            text = text.replace("\ntitle: ", f"\ntitle: Round {round_} - ", 1)
+            text = _TITLE_RE.sub(lambda m: f"{m[0]}Round {round_} - ", text, count=1)
         else:
             text += f"\nEdited in round {round_}.\n"
         path.write_text(text, encoding="utf-8")

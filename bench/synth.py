@@ -66,6 +66,17 @@ _WORDS = [
 _TAGS = ("install", "venv", "pep668", "python-3.12", "network", "tls", "docker", "arm64", "docs", "flash")
 _STATUSES = ("investigating", "in-progress", "paused", "resolved", "resolved", "resolved", "archived")
 _RESOLUTIONS = ("fixed", "fixed", "wont-fix", "user-error", "hardware", "out-of-scope", "support")
+_SYSTEMS = (
+    "Debian 12 (bookworm) and later",
+    "Debian 11 (bullseye)",
+    "Ubuntu 23.04 and later, including 24.04 LTS",
+    "Ubuntu 22.04 LTS",
+    "Raspberry Pi OS (bookworm)",
+    "Fedora 39 and later",
+    "Arch Linux",
+    "Gentoo",
+    "Alpine Linux 3.19",
+)
 _LABELS = ("bug", "enhancement", "question", "help wanted", "install", "docs")
 #: when the synthetic sync ran
 SYNCED_AT = "2026-11-01T00:00:00Z"
@@ -107,9 +118,14 @@ def _body(rng: random.Random, n: int, total: int) -> str:
 
 
 def _front_matter(rng: random.Random, n: int, total: int, duplicate_of: int | None) -> str:
+    """A front matter shaped like the seeds' (17-28 lines, 360-860 bytes): related issues with notes,
+    block lists of affected systems, a quoted title now and then."""
     reported = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 1800))
     analyzed = reported + dt.timedelta(days=rng.randint(0, 60))
-    lines = [f"issue: {n}", f"title: Synthetic issue {n} - {' '.join(rng.sample(_WORDS, 4))}"]
+    title = f"Synthetic issue {n} - {' '.join(rng.sample(_WORDS, 4))}"
+    if rng.random() < 0.3:  # an error message as the title: a colon, so quoted
+        title = f'"error: {title}"'
+    lines = [f"issue: {n}", f"title: {title}"]
     if duplicate_of is not None:
         lines += ["status: resolved", "resolution: duplicate", f"duplicate_of: {duplicate_of}"]
         resolved = True
@@ -122,9 +138,14 @@ def _front_matter(rng: random.Random, n: int, total: int, duplicate_of: int | No
     related = sorted({rng.randint(1, total) for _ in range(rng.randint(0, 3))} - {n, duplicate_of or 0})
     if related:
         lines.append("related:")
-        lines += [f"  - {r}" for r in related]
+        for r in related:  # about half with a note, as the seeds write them
+            if rng.random() < 0.5:
+                lines += [f"  - issue: {r}", f"    note: {_sentence(rng)[:-1].lower()}"]
+            else:
+                lines.append(f"  - {r}")
     if resolved and duplicate_of is None and rng.random() < 0.6:
-        lines.append(f"commits: ['{rng.getrandbits(28):07x}']")
+        lines.append("commits:")
+        lines += [f"  - '{rng.getrandbits(28):07x}'" for _ in range(rng.randint(1, 2))]
         lines.append(f"prs: [{rng.randint(1, 500)}]")
     lines += [
         f"reporter: user{rng.randint(1, 900)}",
@@ -134,8 +155,9 @@ def _front_matter(rng: random.Random, n: int, total: int, duplicate_of: int | No
     if resolved:
         lines.append(f"resolved_on: {(analyzed + dt.timedelta(days=rng.randint(0, 30))).isoformat()}")
     lines.append(f"priority: {rng.choice(('critical', 'high', 'medium', 'low'))}")
-    lines.append(f"tags: [{', '.join(sorted(set(rng.sample(_TAGS, rng.randint(1, 3)))))}]")
-    lines.append(f"affected: [Debian {rng.randint(10, 13)}, Ubuntu {rng.choice(('22.04', '24.04'))}]")
+    lines.append(f"tags: [{', '.join(sorted(set(rng.sample(_TAGS, rng.randint(1, 5)))))}]")
+    lines.append("affected:")
+    lines += [f"  - {system}" for system in rng.sample(_SYSTEMS, rng.randint(1, 4))]
     return "\n".join(lines)
 
 
@@ -164,7 +186,7 @@ def generate(root: Path, n: int, seed: int = 668) -> list[int]:
         assert found is not None
         upstream = random.Random(f"{seed}/{n}/{number}")  # apart: the analyses do not depend on it
         state.issues[number] = _issue(
-            upstream, number, found["title"], dt.date.fromisoformat(found["reported"])
+            upstream, number, found["title"].strip('"'), dt.date.fromisoformat(found["reported"])
         )
         if number % 7 == 0:
             (folder / "summary.md").write_text(f"# Summary of #{number}\n\n{_paragraph(rng, number, None)}\n")
