@@ -33,7 +33,7 @@ def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
     config = load_config(root)
     results = kb_results(config, git=False, cache=cache, tracking=config.tracking_file, frozen=True)
     format_diagnostics(results.diags)
-    if results.tracking is None:
+    if results.tracking_bytes is None:
         raise RuntimeError("TRACKING.md was not rendered")
     return {"analyses": results.analyses, "diagnostics": len(results.diags), "from_memo": results.from_memo}
 

@@ -38,7 +38,7 @@ def mark_rows(root: Path) -> None:
     assert isinstance(kept, TrackingRows)
     assert kept.rows.keys() == {"issues", "timeline"}
     rows = {
-        section: {folder: (inputs, line + ROW_MARK) for folder, (inputs, line) in by_folder.items()}
+        section: {folder: (inputs, line + ROW_MARK.encode()) for folder, (inputs, line) in by_folder.items()}
         for section, by_folder in kept.rows.items()
     }
     derived = pickle.dumps(dataclasses.replace(kept, rows=rows))
@@ -148,21 +148,24 @@ def test_a_row_is_reused_only_for_equal_inputs() -> None:
         made.append(text)
         return text
 
-    memo = RowMemo({"issues": {"0001-a": ((("abc",), (), None), "old line")}})
-    assert memo.row("issues", "0001-a", (("abc",), (), None), make, "new line") == "old line"
-    assert memo.row("issues", "0001-a", (("abd",), (), None), make, "new line") == "new line"
-    assert memo.row("timeline", "0001-a", None, make, "timeline line") == "timeline line"
-    assert made == ["new line", "timeline line"]
+    memo = RowMemo({"issues": {"0001-a": ((("abc",), (), None), b"old line")}})
+    assert memo.row("issues", "0001-a", (("abc",), (), None), make, "new line") == b"old line"
+    assert memo.row("issues", "0001-a", (("abd",), (), None), make, "new line") == b"new line"
+    assert (
+        memo.row("timeline", "0001-a", None, make, "timeline line \U0001f6a7")
+        == "timeline line \U0001f6a7".encode()
+    )
+    assert made == ["new line", "timeline line \U0001f6a7"]
     assert memo.new == {
-        "issues": {"0001-a": ((("abd",), (), None), "new line")},
-        "timeline": {"0001-a": (None, "timeline line")},
+        "issues": {"0001-a": ((("abd",), (), None), b"new line")},
+        "timeline": {"0001-a": (None, "timeline line \U0001f6a7".encode())},
     }
 
 
 def test_rows_are_not_collected_when_nobody_keeps_them() -> None:
-    memo = RowMemo({"timeline": {"0001-a": (None, "old line")}}, keep=False)
-    assert memo.row("timeline", "0001-a", None, str.upper, "new line") == "old line"
-    assert memo.row("timeline", "0002-b", None, str.upper, "new line") == "NEW LINE"
+    memo = RowMemo({"timeline": {"0001-a": (None, b"old line")}}, keep=False)
+    assert memo.row("timeline", "0001-a", None, str.upper, "new line") == b"old line"
+    assert memo.row("timeline", "0002-b", None, str.upper, "new line") == b"NEW LINE"
     assert memo.new == {}
 
 

@@ -74,8 +74,7 @@ class Memo:
     #: (path, index in `commits`) -> line, of the claimed commits git did not hold when it was written
     commit_lines: dict[tuple[str, int], int]
     #: (TRACKING.md's path, digest of the state file's bytes, the text in UTF-8), when TRACKING.md was
-    #: rendered (bytes: unpickling megabytes of text as a str costs a decoding on every run, which only
-    #: a memo answer needs)
+    #: rendered (bytes, as it is rendered and written: no decoding of megabytes on a memo answer)
     tracking: tuple[str, str, bytes] | None
 
 
@@ -100,13 +99,19 @@ class Results:
 
     analyses: int
     diags: list[Diagnostic]
-    tracking: str | None = None
+    #: TRACKING.md in UTF-8, as `issuekb tracking` writes it (`tracking`: as text)
+    tracking_bytes: bytes | None = None
     #: problems of the upstream state file (TRACKING.md is then not rendered)
     state_diags: tuple[Diagnostic, ...] = ()
     #: whether the memo answered (for tests and benchmarks)
     from_memo: bool = False
     #: folders read again for a memo answer (their text changed, not their records)
     reread: int = 0
+
+    @property
+    def tracking(self) -> str | None:
+        """TRACKING.md's text, when it was rendered."""
+        return self.tracking_bytes.decode() if self.tracking_bytes is not None else None
 
 
 def kb_results(
@@ -146,7 +151,7 @@ def kb_results(
             located = {(rel, index): locate(rel, index) for rel, index, _, _ in problems}
         diags += [*git_diags, *commit_diagnostics(config, problems, lambda rel, index: located[(rel, index)])]
         if plan.records is not None:
-            rendered = (str(tracking), state_key, text.encode()) if text is not None else None
+            rendered = (str(tracking), state_key, text) if text is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
             memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, located, rendered)
             plan.records.save(memo, rows)
@@ -159,8 +164,8 @@ def kb_results(
 
 def _tracking(
     plan: Plan, kb: KnowledgeBase, target: Path, state_key: str, raw: bytes | None
-) -> tuple[str | None, TrackingRows | None, list[Diagnostic]]:
-    """TRACKING.md's text and the rows to keep, or the state file's problems (then no text).
+) -> tuple[bytes | None, TrackingRows | None, list[Diagnostic]]:
+    """TRACKING.md's text (in UTF-8) and the rows to keep, or the state file's problems (then no text).
 
     The state comes from the kept rows when they were rendered from the same state file bytes, from the
     file otherwise (none yet: not synced).
@@ -191,15 +196,15 @@ def _answer(plan: Plan, memo: Memo, git: bool, tracking: bool) -> Results | None
         if any((rel, index) not in memo.commit_lines for rel, index, _, _ in problems):
             return None
         diags += [*found, *commit_diagnostics(plan.config, problems, lambda r, i: memo.commit_lines[(r, i)])]
-    text = memo.tracking[2].decode() if memo.tracking is not None and tracking else None
+    text = memo.tracking[2] if memo.tracking is not None and tracking else None
     return Results(memo.analyses, sorted(diags, key=sort_key), text, from_memo=True)
 
 
-def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Path, rows: RowMemo) -> str:
+def _render(kb: KnowledgeBase, state: UpstreamState, config: Config, target: Path, rows: RowMemo) -> bytes:
     from issuekb.render.links import RepoLinks
-    from issuekb.render.tracking import render_tracking
+    from issuekb.render.tracking import render_tracking_bytes
 
-    return render_tracking(kb, kb.graph, state, RepoLinks.for_file(config, target), rows)
+    return render_tracking_bytes(kb, kb.graph, state, RepoLinks.for_file(config, target), rows)
 
 
 def _name(folder: str) -> str:

@@ -61,22 +61,23 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
             err=True,
         )
 
-    text = results.tracking
-    if text is None:  # not rendered only when something above was fatal
+    rendered = results.tracking_bytes
+    if rendered is None:  # not rendered only when something above was fatal
         raise CouldNotRun(f"{name} was not rendered")
     if check:
         try:
-            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            current = target.read_bytes() if target.exists() else b""
+            if current == rendered:
+                click.echo(f"{name} is up to date.")
+                return
+            old = current.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CouldNotRun(f"cannot read {name}: {exc}") from exc
-        if current == text:
-            click.echo(f"{name} is up to date.")
-            return
-        click.echo(unified_diff(current, text, name), nl=False)
+        click.echo(unified_diff(old, rendered.decode(), name), nl=False)
         click.echo(f"{name} is stale: run `make tracking` (or `issuekb tracking`) and commit it.", err=True)
         raise SystemExit(1)
     try:
-        wrote = write_if_changed(target, text)
+        wrote = write_if_changed(target, rendered)
     except OSError as exc:
         raise CouldNotRun(f"cannot write {name}: {exc}") from exc
     click.echo(f"Wrote {name}." if wrote else f"{name} is up to date.")

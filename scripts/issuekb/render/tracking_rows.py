@@ -9,6 +9,10 @@ attention item). The caller (`issuekb.results`) keeps the rows
 in the record cache and hands back only those of folders whose files did not change; whatever else a
 row reads (the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for
 all the rows.
+
+Rows are kept and returned as UTF-8 bytes: TRACKING.md is assembled as bytes (`Line`), and a status
+cell's emoji would otherwise make every row a string of four bytes per character, in memory and when
+unpickled.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RowMemo", "Rows"]
+__all__ = ["Line", "RowMemo", "Rows"]
 
-#: section -> analysis folder -> (the inputs beyond the record, the row's line)
-Rows = dict[str, dict[str, tuple[object, str]]]
+#: section -> analysis folder -> (the inputs beyond the record, the row's line in UTF-8)
+Rows = dict[str, dict[str, tuple[object, bytes]]]
+#: a line of TRACKING.md: text, or a row in UTF-8 (`RowMemo.row`)
+Line = str | bytes
 
 
 @dataclass(slots=True)
@@ -28,16 +34,16 @@ class RowMemo:
     """The rows of a previous render (`old`, each rendered from the very record it is asked for with)
     and those of this render (`new`, every row, for the next; none when not `keep`: nobody keeps them)."""
 
-    old: Mapping[str, Mapping[str, tuple[object, str]]] = field(default_factory=dict)
+    old: Mapping[str, Mapping[str, tuple[object, bytes]]] = field(default_factory=dict)
     new: Rows = field(default_factory=dict)
     keep: bool = True
 
-    def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> str:
-        """The line of `folder`'s row in `section`: the old one when rendered from equal `inputs`, else
-        `make(*args)`."""
+    def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> bytes:
+        """The line of `folder`'s row in `section`, in UTF-8: the old one when rendered from equal
+        `inputs`, else `make(*args)`."""
         old = self.old.get(section)
         found = old.get(folder) if old is not None else None
-        line = found[1] if found is not None and found[0] == inputs else make(*args)
+        line = found[1] if found is not None and found[0] == inputs else make(*args).encode()
         if not self.keep:
             return line
         new = self.new.get(section)

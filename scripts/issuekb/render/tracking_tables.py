@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from issuekb.render.tracking_cells import DASH, Context, head, row, table
+from issuekb.render.tracking_rows import Line
 from issuekb.schema import Resolution
 from issuekb.stats import month_of
 
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["clusters", "contribution", "issues", "shared_commits", "tags", "timeline"]
 
 
-def issues(ctx: Context, repo: str) -> list[str]:
+def issues(ctx: Context, repo: str) -> list[Line]:
     """The main table of one upstream repository (a row is taken from the `RowMemo` when its fix is the
     same: nothing else it shows comes from beyond the analysis's own record)."""
-    lines = [f"## Issues of {repo}", ""]
+    lines: list[Line] = [f"## Issues of {repo}", ""]
     rows = []
     for analysis in ctx.analyses():
         if analysis.repo != repo:
@@ -105,11 +106,11 @@ def tags(ctx: Context) -> list[str]:
     return [*lines, *table(["Tag", "Issues", "Which"], rows, "lr"), ""]
 
 
-def timeline(ctx: Context) -> list[str]:
+def timeline(ctx: Context) -> list[Line]:
     """Analyses by reported date, one sub-section per month, oldest first; undated ones last (a row is
     taken from the `RowMemo`: it shows the analysis's own record alone)."""
-    lines = ["## Timeline", ""]
-    by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    lines: list[Line] = ["## Timeline", ""]
+    by_month: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
     for analysis in ctx.analyses():
         reported = analysis.reported
         day = reported.isoformat() if reported else DASH
