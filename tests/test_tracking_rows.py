@@ -30,15 +30,22 @@ def results(root: Path, *, cache: bool = True, tracking: bool = True, **changes:
 
 
 def mark_rows(root: Path) -> None:
-    """Append `ROW_MARK` to every kept row."""
+    """Append `ROW_MARK` to every kept row (once)."""
     file = root / CACHE_DIR / CACHE_FILE
     with file.open("rb") as handle:
         index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
     kept = pickle.loads(derived)
     assert isinstance(kept, TrackingRows)
-    assert kept.rows.keys() == {"issues", "timeline"}
-    rows = {
-        section: {folder: (inputs, line + ROW_MARK.encode()) for folder, (inputs, line) in by_folder.items()}
+    assert kept.rows.keys() <= {"issues", "timeline", "attention"}
+    mark = ROW_MARK.encode()
+    rows = {  # an analysis's attention lines are kept together, one per line
+        section: {
+            folder: (
+                inputs,
+                b"\n".join(part.removesuffix(mark) + mark for part in line.split(b"\n")) if line else line,
+            )
+            for folder, (inputs, line) in by_folder.items()
+        }
         for section, by_folder in kept.rows.items()
     }
     derived = pickle.dumps(dataclasses.replace(kept, rows=rows))
@@ -46,10 +53,13 @@ def mark_rows(root: Path) -> None:
 
 
 def kept_rows(tracking: str | None, number: int) -> list[str]:
-    """The sections ("issues" or "timeline") whose row of issue `number` was taken from the kept rows."""
+    """The sections ("attention", "issues" or "timeline") whose row of issue `number` was taken from the
+    kept rows."""
     assert tracking is not None
     found = []
     for line in tracking.splitlines():
+        if line.startswith(f"- [#{number}](") and line.endswith(ROW_MARK):
+            found.append("attention")
         # an issue row starts with the issue, a timeline row with the reported date and then the issue
         if re.match(rf"\| (?:\S+ \| )?\[#{number}\]\(", line) and line.endswith(ROW_MARK):
             cells = line.removesuffix(ROW_MARK).count(" | ") + 1
@@ -160,6 +170,54 @@ def test_a_row_is_reused_only_for_equal_inputs() -> None:
         "issues": {"0001-a": ((("abd",), (), None), b"new line")},
         "timeline": {"0001-a": (None, "timeline line \U0001f6a7".encode())},
     }
+
+
+def synced_state(root: Path) -> None:
+    """An upstream state that puts 43 (resolved here, open and updated upstream), 41 (investigating here,
+    closed upstream) and 33 (closed upstream as a duplicate of 35) in "Needs attention"."""
+    later = "2026-01-01T00:00:00Z"
+    issues = {
+        "43": {"title": "Case 43", "state": "open", "updated_at": later},
+        "41": {"title": "Case 41", "state": "closed", "state_reason": "completed", "closed_at": later},
+        "33": {"title": "Case 33", "state": "closed", "state_reason": "duplicate", "duplicate_of": "35"},
+    }
+    repo = {"synced_at": "2026-11-01T00:00:00Z", "issues": issues}
+    write_file(root / "upstream-state.json", json.dumps({"format": 1, "repos": {"acme/widget": repo}}))
+
+
+def attention(tracking: str | None) -> list[str]:
+    """The lines of the "Needs attention" section that name an issue."""
+    assert tracking is not None
+    section = tracking.split("## Needs attention", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("- [#")]
+
+
+def test_attention_lines_are_kept_but_for_the_edited_analyses_and_the_duplicates(broken: Path) -> None:
+    synced_state(broken)
+    first = results(broken)
+    # 33 names 34, whose canonical issue is 35: what upstream says, so no duplicate line yet
+    assert [line[:7] for line in attention(first.tracking)] == ["- [#43]", "- [#41]", "- [#43]"]
+    mark_rows(broken)
+    # 34 now leads to 43: 33 (unchanged) names another canonical issue than upstream's
+    edit(
+        broken / "analyses" / "0034-duplicate-chain-middle" / "analysis.md",
+        "duplicate_of: 35",
+        "duplicate_of: 43",
+    )
+    after = results(broken)
+    lines = attention(after.tracking)
+    assert [line[:7] for line in lines] == ["- [#43]", "- [#41]", "- [#33]", "- [#43]"]
+    assert kept_rows(after.tracking, 43) == ["attention", "attention", "issues", "timeline"]
+    assert kept_rows(after.tracking, 41) == ["attention", "issues", "timeline"]
+    assert "attention" not in kept_rows(after.tracking, 33)  # a duplicate line reads the graph: rendered
+    same_as_fresh(broken, after)
+    mark_rows(broken)
+    edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ", tick=120)
+    again = results(broken)
+    assert kept_rows(again.tracking, 43) == []
+    assert all("Renamed" in line for line in attention(again.tracking) if line.startswith("- [#43]"))
+    assert kept_rows(again.tracking, 41) == ["attention", "issues", "timeline"]
+    same_as_fresh(broken, again)
 
 
 def test_rows_are_not_collected_when_nobody_keeps_them() -> None:

@@ -30,7 +30,9 @@ __all__ = [
     "Stale",
     "TitleChanged",
     "UpstreamDuplicate",
+    "duplicate_item",
     "needs_attention",
+    "record_items",
 ]
 
 
@@ -188,6 +190,22 @@ def _title(analysis: Analysis, issue: IssueState) -> TitleChanged | None:
     return TitleChanged(analysis.ref, analysis.title, issue.title, issue.previous_title)
 
 
+def record_items(analysis: Analysis, issue: IssueState, state: UpstreamState) -> list[AttentionItem]:
+    """The items of one analysis that its record and the upstream state decide alone: every kind but
+    `UpstreamDuplicate` (`duplicate_item`), which reads the link graph, so other analyses too."""
+    found = (_ready(analysis, issue, state), _closed(analysis, issue), _stale(analysis, issue))
+    items: list[AttentionItem] = [item for item in found if item is not None]
+    title = _title(analysis, issue)
+    if title is not None:
+        items.append(title)
+    return items
+
+
+def duplicate_item(analysis: Analysis, issue: IssueState, graph: LinkGraph) -> UpstreamDuplicate | None:
+    """The item of an analysis whose issue upstream closed as a duplicate of one it does not name."""
+    return _duplicate(analysis, issue, graph)
+
+
 def needs_attention(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) -> list[AttentionItem]:
     """Every item, ordered by kind (as in `Kind`) and then as the knowledge base orders its analyses."""
     found: dict[Kind, list[AttentionItem]] = {kind: [] for kind in Kind}
@@ -197,13 +215,9 @@ def needs_attention(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) -
         issue = state.issue(analysis.ref)
         if issue is None:
             continue
-        for item in (
-            _ready(analysis, issue, state),
-            _closed(analysis, issue),
-            _duplicate(analysis, issue, graph),
-            _stale(analysis, issue),
-            _title(analysis, issue),
-        ):
-            if item is not None:
-                found[item.kind].append(item)
+        for item in record_items(analysis, issue, state):
+            found[item.kind].append(item)
+        duplicate = duplicate_item(analysis, issue, graph)
+        if duplicate is not None:
+            found[duplicate.kind].append(duplicate)
     return [item for kind in Kind for item in found[kind]]

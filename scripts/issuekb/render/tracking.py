@@ -9,8 +9,6 @@ tag, timeline, upstream contribution.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from typing import TYPE_CHECKING
 
 from issuekb.attention import (
@@ -21,7 +19,8 @@ from issuekb.attention import (
     Stale,
     TitleChanged,
     UpstreamDuplicate,
-    needs_attention,
+    duplicate_item,
+    record_items,
 )
 from issuekb.render import tracking_tables
 from issuekb.render.escape import md_inline
@@ -51,6 +50,8 @@ _HEADINGS = {
 
 
 _STATUSES = {s.value: s for s in Status}
+#: the `RowMemo` section of each analysis's attention lines: (their kinds, the lines joined by newlines)
+_ATTENTION = "attention"
 
 
 def _code(text: str) -> str:
@@ -158,40 +159,38 @@ def _describe(ctx: Context, item: AttentionItem) -> str:
 
 
 def _attention(ctx: Context) -> list[Line]:
+    """The items by kind; each analysis's lines of the kinds its record decides alone are taken from the
+    `RowMemo` when its folder is kept (they read nothing else but the upstream state, which is part of
+    the rows' key); the duplicates' are rendered each time (they read the link graph)."""
     lines: list[Line] = ["## Needs attention", ""]
     if not any(repo.synced_at for repo in ctx.state.repos.values()):
         return [*lines, "Nothing to compare with: the upstream state is not synced (`make sync`).", ""]
-    items = needs_attention(ctx.kb, ctx.graph, ctx.state)
-    if not items:
+    found: dict[str, list[bytes]] = {kind.value: [] for kind in Kind}
+    for analysis in ctx.analyses():
+        issue = ctx.state.issue(analysis.ref)
+        if issue is None:
+            continue
+        kept = ctx.rows.kept(_ATTENTION, analysis.folder)
+        kinds: tuple[str, ...]
+        if kept is not None and isinstance(kept[0], tuple):
+            kinds, joined = kept[0], kept[1]
+        else:
+            items = record_items(analysis, issue, ctx.state)
+            kinds = tuple(item.kind.value for item in items)
+            joined = "\n".join(_item_line(ctx, item) for item in items).encode()
+        ctx.rows.put(_ATTENTION, analysis.folder, kinds, joined)
+        if kinds:
+            for kind, line in zip(kinds, joined.split(b"\n"), strict=True):
+                found[kind].append(line)
+        duplicate = duplicate_item(analysis, issue, ctx.graph)
+        if duplicate is not None:
+            found[duplicate.kind.value].append(_item_line(ctx, duplicate).encode())
+    if not any(found.values()):
         return [*lines, "Nothing needs attention.", ""]
     for kind in Kind:
-        found = [item for item in items if item.kind is kind]
-        if not found:
-            continue
-        lines += [f"### {_HEADINGS[kind]} ({len(found)})", ""]
-        section = f"attention:{kind.value}"
-        for item in found:  # an item's line shows the item and its analysis's record: kept rows apply
-            analysis = ctx.kb.get(item.ref)
-            folder = analysis.folder if analysis is not None else str(item.ref)
-            inputs = _plain(item) if ctx.rows.keep else None
-            lines.append(ctx.rows.row(section, folder, inputs, _item_line, ctx, item))
-        lines.append("")
+        if found[kind.value]:
+            lines += [f"### {_HEADINGS[kind]} ({len(found[kind.value])})", "", *found[kind.value], ""]
     return lines
-
-
-def _plain(item: AttentionItem) -> tuple[object, ...]:
-    """The item's values as Python's own types: what its kept line is compared by, and pickled as."""
-    values: list[object] = [type(item).__name__]
-    for name in item.__dataclass_fields__:
-        value = getattr(item, name)
-        if isinstance(value, enum.Enum):
-            value = value.value
-        elif isinstance(value, tuple):  # an IssueRef
-            value = tuple(value)
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        values.append(value)
-    return tuple(values)
 
 
 def _item_line(ctx: Context, item: AttentionItem) -> str:

@@ -41,13 +41,22 @@ class RowMemo:
     def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> bytes:
         """The line of `folder`'s row in `section`, in UTF-8: the old one when rendered from equal
         `inputs`, else `make(*args)`."""
-        old = self.old.get(section)
-        found = old.get(folder) if old is not None else None
+        found = self.kept(section, folder)
         line = found[1] if found is not None and found[0] == inputs else make(*args).encode()
+        self.put(section, folder, inputs, line)
+        return line
+
+    def kept(self, section: str, folder: str) -> tuple[object, bytes] | None:
+        """What a previous render left for `folder` in `section` ((inputs, line)), whatever its inputs:
+        for a caller whose row depends on the record alone."""
+        old = self.old.get(section)
+        return old.get(folder) if old is not None else None
+
+    def put(self, section: str, folder: str, inputs: object, line: bytes) -> None:
+        """Leave `folder`'s row in `section` for the next render (unless nobody keeps them)."""
         if not self.keep:
-            return line
+            return
         new = self.new.get(section)
         if new is None:
             new = self.new[section] = {}
         new[folder] = (inputs, line)
-        return line
