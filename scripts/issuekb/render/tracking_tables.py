@@ -138,28 +138,33 @@ def _timeline_row(ctx: Context, analysis: Analysis, day: str) -> str:
     )
 
 
-def contribution(ctx: Context) -> list[str]:
-    """Fixes here and their way upstream: every analysis fixed here or with an upstream PR."""
-    lines = ["## Upstream contribution", ""]
-    rows = []
-    for analysis in ctx.analyses():
-        if analysis.resolution is not Resolution.FIXED and analysis.upstream_pr is None:
-            continue
-        pr = analysis.upstream_pr
-        rows.append(
-            [
-                ctx.issue_link(analysis.ref),
-                ctx.md_title(analysis),
-                ctx.status(analysis.status),
-                ctx.issue_link(pr, analysis.repo) if pr else "not sent",
-                ctx.pull_state(ctx.state.pull(pr)) if pr else DASH,
-                ctx.upstream_state(ctx.state.issue(analysis.ref), analysis.repo),
-            ]
-        )
+def contribution(ctx: Context) -> list[Line]:
+    """Fixes here and their way upstream: every analysis fixed here or with an upstream PR (a row is
+    taken from the `RowMemo`: it shows the analysis's own record and the upstream state alone)."""
+    lines: list[Line] = ["## Upstream contribution", ""]
+    rows = [
+        ctx.rows.row("contribution", analysis.folder, None, _contribution_row, ctx, analysis)
+        for analysis in ctx.analyses()
+        if analysis.resolution is Resolution.FIXED or analysis.upstream_pr is not None
+    ]
     if not rows:
         return [*lines, "No fixes here yet.", ""]
     header = ["Issue", "Title", "Here", "Upstream PR", "PR state", "Upstream issue"]
-    return [*lines, *table(header, rows), ""]
+    return [*lines, *head(header), *rows, ""]
+
+
+def _contribution_row(ctx: Context, analysis: Analysis) -> str:
+    pr = analysis.upstream_pr
+    return row(
+        [
+            ctx.issue_link(analysis.ref),
+            ctx.md_title(analysis),
+            ctx.status(analysis.status),
+            ctx.issue_link(pr, analysis.repo) if pr else "not sent",
+            ctx.pull_state(ctx.state.pull(pr)) if pr else DASH,
+            ctx.upstream_state(ctx.state.issue(analysis.ref), analysis.repo),
+        ]
+    )
 
 
 def shared_commits(ctx: Context) -> list[str]:
