@@ -19,10 +19,11 @@ from click.testing import CliRunner
 
 from conftest import LONG_AGO, TODAY, age, write_file
 from gitfixture import COMMITS, git, make_fork_clone
-from issuekb.cache import CACHE_DIR, CACHE_FILE
+from issuekb.cache import CACHE_DIR, CACHE_FILE, FolderResult
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
+from issuekb.kb import Plan
 from issuekb.results import Memo, Results, kb_results
 
 MARK = "memo-mark"
@@ -166,6 +167,27 @@ def test_an_edited_front_matter_is_not_patched(broken: Path, old: str, new: str)
     target = broken / "analyses" / "0043-valid" / "analysis.md"
     edit(target, target.read_text(encoding="utf-8").replace(old, new, 1))
     check_falls_back(broken)
+
+
+def test_a_folder_read_for_the_memo_is_not_read_again_by_the_full_run(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results(broken)
+    target = broken / "analyses" / "0043-valid" / "analysis.md"
+    edit(target, target.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
+    loads: list[str] = []
+    load = Plan.load
+
+    def counted(plan: Plan, folder: str, names: frozenset[str]) -> FolderResult:
+        loads.append(Path(folder).name)
+        return load(plan, folder, names)
+
+    monkeypatch.setattr(Plan, "load", counted)
+    after = results(broken)
+    assert not after.from_memo and after.tracking is not None and "Renamed" in after.tracking
+    assert loads == ["0043-valid"]
+    monkeypatch.undo()
+    assert outputs(after) == outputs(results(broken, cache=False))
 
 
 def test_the_state_file_and_the_configuration_are_part_of_the_memo(broken: Path) -> None:

@@ -36,7 +36,7 @@ def mark_rows(root: Path) -> None:
         index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
     kept = pickle.loads(derived)
     assert isinstance(kept, TrackingRows)
-    assert kept.rows.keys() <= {"issues", "timeline", "attention"}
+    assert kept.rows.keys() <= {"issues", "timeline", "attention", "contribution"}
     mark = ROW_MARK.encode()
     rows = {  # an analysis's attention lines are kept together, one per line
         section: {
@@ -53,8 +53,8 @@ def mark_rows(root: Path) -> None:
 
 
 def kept_rows(tracking: str | None, number: int) -> list[str]:
-    """The sections ("attention", "issues" or "timeline") whose row of issue `number` was taken from the
-    kept rows."""
+    """The sections ("attention", "issues", "timeline" or "contribution") whose row of issue `number` was
+    taken from the kept rows."""
     assert tracking is not None
     found = []
     for line in tracking.splitlines():
@@ -63,7 +63,7 @@ def kept_rows(tracking: str | None, number: int) -> list[str]:
         # an issue row starts with the issue, a timeline row with the reported date and then the issue
         if re.match(rf"\| (?:\S+ \| )?\[#{number}\]\(", line) and line.endswith(ROW_MARK):
             cells = line.removesuffix(ROW_MARK).count(" | ") + 1
-            found.append({8: "issues", 5: "timeline"}[cells])
+            found.append({8: "issues", 5: "timeline", 6: "contribution"}[cells])
     return found
 
 
@@ -136,7 +136,7 @@ def test_a_check_after_an_edit_outdates_the_edited_rows_only(broken: Path) -> No
     same_as_fresh(broken, after)
     mark_rows(broken)  # a render clears the outdated folders: every row is kept again
     edit(broken / "analyses" / "0041-body-empty" / "analysis.md", "title: ", "title: Other ", tick=120)
-    assert kept_rows(results(broken).tracking, 43) == ["issues", "timeline"]
+    assert kept_rows(results(broken).tracking, 43) == ["issues", "timeline", "contribution"]
 
 
 def test_a_text_edit_keeps_the_rows(broken: Path) -> None:
@@ -207,7 +207,7 @@ def test_attention_lines_are_kept_but_for_the_edited_analyses_and_the_duplicates
     after = results(broken)
     lines = attention(after.tracking)
     assert [line[:7] for line in lines] == ["- [#43]", "- [#41]", "- [#33]", "- [#43]"]
-    assert kept_rows(after.tracking, 43) == ["attention", "attention", "issues", "timeline"]
+    assert kept_rows(after.tracking, 43) == ["attention", "attention", "issues", "timeline", "contribution"]
     assert kept_rows(after.tracking, 41) == ["attention", "issues", "timeline"]
     assert "attention" not in kept_rows(after.tracking, 33)  # a duplicate line reads the graph: rendered
     same_as_fresh(broken, after)
@@ -238,9 +238,10 @@ def test_the_kept_state_is_read_instead_of_the_file_while_its_bytes_are_the_same
         index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
     kept = pickle.loads(derived)
     assert isinstance(kept, TrackingRows)
-    values = [list(r) for r in kept.state]
+    values = [list(r) for r in pickle.loads(kept.state)]
     values[0][5] = tuple((*i[:4], ["keptlabel"], *i[5:]) for i in values[0][5])  # each issue's labels
-    derived = pickle.dumps(dataclasses.replace(kept, state=tuple(tuple(r) for r in values)))
+    state = pickle.dumps(tuple(tuple(r) for r in values))
+    derived = pickle.dumps(dataclasses.replace(kept, state=state))
     file.write_bytes(pickle.dumps(index) + pickle.dumps((generation, records, derived)))
     edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")  # its row again
     after = results(broken)

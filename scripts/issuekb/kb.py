@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -245,9 +245,12 @@ def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagn
 
 
 def build_kb_parts(
-    plan: Plan, *, git: bool = True
+    plan: Plan, *, git: bool = True, loaded: Mapping[str, FolderResult] | None = None
 ) -> tuple[KnowledgeBase, dict[str, list[Diagnostic]], list[Diagnostic]]:
-    """`build_kb`, with the diagnostics apart: each folder's own (by folder, when it has any), the rules'."""
+    """`build_kb`, with the diagnostics apart: each folder's own (by folder, when it has any), the rules'.
+
+    `loaded` holds the work on changed folders already done in this run (`Plan.load`), by folder.
+    """
     config, records = plan.config, plan.records
     kb = KnowledgeBase(config)
     by_folder: dict[str, list[Diagnostic]] = {}
@@ -256,7 +259,9 @@ def build_kb_parts(
         if result is not None:
             kb.bodies = False
         else:
-            result = plan.load(folder, names)
+            result = loaded.get(folder) if loaded else None
+            if result is None:
+                result = plan.load(folder, names)
             if records is not None:
                 records.put(folder, names, stats, result)
         analysis, found = result

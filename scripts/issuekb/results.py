@@ -33,9 +33,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from issuekb.cache import FolderResult
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
@@ -88,9 +90,10 @@ class TrackingRows:
     #: beyond its own analysis
     key: tuple[str, str, str]
     rows: Rows
-    #: the state file those bytes held, as plain values (reading them again costs a fraction of parsing
-    #: and checking the file)
-    state: StateValues
+    #: the state file those bytes held, as plain values, pickled on their own (reading them again costs a
+    #: fraction of parsing and checking the file; a run that reuses them saves the same bytes again,
+    #: without pickling them)
+    state: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +136,13 @@ def kb_results(
         state_key, raw, state_diags = _read_state(config) if tracking is not None else ("", None, [])
         memo = _memo(plan, config, tracking, state_key)
         reread = plan.records.misses if memo is not None and plan.records is not None else 0
+        loaded: dict[str, FolderResult] = {}
         if memo is not None and reread:
-            memo = _patched(plan, memo)
+            memo = _patched(plan, memo, loaded)
         answer = _answer(plan, memo, git, tracking is not None) if memo is not None else None
         if answer is not None:
             return replace(answer, reread=reread)
-        kb, by_folder, rules = build_kb_parts(plan, git=False)
+        kb, by_folder, rules = build_kb_parts(plan, git=False, loaded=loaded)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
         text, rows = None, None
         if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
@@ -174,7 +178,7 @@ def _tracking(
     key = (repr(config), str(target), state_key)
     kept = _kept(plan, key)
     if kept is not None:
-        state = state_from_values(kept.state)
+        state = state_from_values(_unpickled_state(kept.state))
     elif raw is not None:
         state, problems = decode_state(raw, config.rel(config.state_file))
         if problems:
@@ -183,8 +187,13 @@ def _tracking(
         state = UpstreamState()
     rows = _old_rows(plan, kept)
     text = _render(kb, state, config, target, rows)
-    values = kept.state if kept is not None else state_values(state)
+    values = kept.state if kept is not None else pickle.dumps(state_values(state), pickle.HIGHEST_PROTOCOL)
     return text, TrackingRows(key, rows.new, values), []
+
+
+def _unpickled_state(blob: bytes) -> StateValues:
+    values: StateValues = pickle.loads(blob)  # noqa: S301 - our own cache, written by `_tracking`
+    return values
 
 
 def _answer(plan: Plan, memo: Memo, git: bool, tracking: bool) -> Results | None:
@@ -254,11 +263,12 @@ def _memo(plan: Plan, config: Config, tracking: Path | None, state_key: str) -> 
     return memo
 
 
-def _patched(plan: Plan, memo: Memo) -> Memo | None:
+def _patched(plan: Plan, memo: Memo, loaded: dict[str, FolderResult]) -> Memo | None:
     """The memo with the changed folders' own diagnostics, when each holds the record the cache holds.
 
     The changed folders are read again and recorded, and the new memo is written with them; None (and
-    nothing recorded) when one of them holds another record.
+    nothing recorded) when one of them holds another record: their results are then left in `loaded`,
+    for the full run not to read them again.
     """
     records = plan.records
     assert records is not None  # `_memo` answered
@@ -267,6 +277,7 @@ def _patched(plan: Plan, memo: Memo) -> Memo | None:
     if not all(
         records.same_record(folder, result) for (folder, _, _), result in zip(changed, results, strict=True)
     ):
+        loaded.update((folder, result) for (folder, _, _), result in zip(changed, results, strict=True))
         return None
     by_folder = dict(memo.by_folder)
     for (folder, names, stats), result in zip(changed, results, strict=True):
