@@ -68,7 +68,7 @@ class KnowledgeBase:
     @property
     def repos(self) -> list[str]:
         """Every upstream repository the analyses name, the configured upstream first."""
-        names = {a.repo for a in self.analyses}
+        names = {a.ref.repo for a in self.analyses}
         return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
 
 
@@ -269,7 +269,9 @@ def build_kb_parts(
             by_folder[folder] = found
         if analysis is not None:
             kb.analyses.append(analysis)
-    kb.analyses.sort(key=lambda a: (a.repo != config.upstream, a.repo.lower(), a.issue, a.folder))
+    kb.analyses.sort(
+        key=lambda a: (a.ref.repo != config.upstream, a.ref.repo.lower(), a.ref.number, a.folder)
+    )
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
     return kb, by_folder, validate(kb, git=git, per_file=False)

@@ -92,7 +92,7 @@ def _header(ctx: Context) -> list[str]:
 def _summary(ctx: Context) -> list[str]:
     analyses = ctx.analyses()
     stats = compute_stats(analyses, months=False)
-    repos = len({a.repo for a in analyses})
+    repos = len({a.ref.repo for a in analyses})
     lines = ["## Summary", ""]
     if not stats.total:
         return [*lines, "No analyses yet.", ""]

@@ -27,7 +27,7 @@ def issues(ctx: Context, repo: str) -> list[Line]:
     lines: list[Line] = [f"## Issues of {repo}", ""]
     rows = []
     for analysis in ctx.analyses():
-        if analysis.repo != repo:
+        if analysis.ref.repo != repo:
             continue
         fix = ctx.graph.fix_of(ctx.kb, analysis)
         inherited = tuple(fix.inherited_from) if fix.inherited_from is not None else None
