@@ -97,6 +97,11 @@ def test_check_reports_a_stale_file_with_a_diff_and_changes_nothing(small_kb: Pa
 
     target.write_text(good, encoding="utf-8")
     assert run("--check", "--root", str(small_kb)) == (0, "TRACKING.md is up to date.\n", "")
+    target.write_bytes(good.replace("\n", "\r\n").encode())  # a checkout with CRLF line ends
+    assert run("--check", "--root", str(small_kb)) == (0, "TRACKING.md is up to date.\n", "")
+    target.write_bytes(b"\xff\xfe not UTF-8")
+    code, _, err = run("--check", "--root", str(small_kb))
+    assert code == 2 and "cannot read TRACKING.md" in err
 
 
 def test_could_not_run_exits_2_and_writes_nothing(

@@ -67,13 +67,16 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
     if check:
         try:
             current = target.read_bytes() if target.exists() else b""
-            if current == rendered:
-                click.echo(f"{name} is up to date.")
-                return
-            old = current.decode("utf-8")
+            # compared as text with universal newlines: a checkout with CRLF line ends is up to date too
+            old = "" if current == rendered else current.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CouldNotRun(f"cannot read {name}: {exc}") from exc
-        click.echo(unified_diff(old, rendered.decode(), name), nl=False)
+        old = old.replace("\r\n", "\n").replace("\r", "\n")
+        new = rendered.decode()
+        if current == rendered or old == new:
+            click.echo(f"{name} is up to date.")
+            return
+        click.echo(unified_diff(old, new, name), nl=False)
         click.echo(f"{name} is stale: run `make tracking` (or `issuekb tracking`) and commit it.", err=True)
         raise SystemExit(1)
     try:
