@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,6 @@ import pytest
 
 from conftest import REPO_ROOT, run_bench
 
-if str(REPO_ROOT) not in sys.path:  # bench/ lives beside tests/, outside the installed package
-    sys.path.insert(0, str(REPO_ROOT))
 report = importlib.import_module("bench.report")
 
 pytestmark = pytest.mark.site
