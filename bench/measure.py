@@ -15,6 +15,7 @@ is the CPU time the process spent on it (less disturbed by other processes on a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import resource
@@ -22,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.stages import timed
 
 
 def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
@@ -64,9 +67,10 @@ KINDS = {
 
 
 def main() -> None:
-    """`python -m bench.measure KIND ROOT [--profile PREFIX]`: with `--profile`, the work runs under
-    pyinstrument and its call tree is written to PREFIX.txt and PREFIX.html (`bench.profile`)."""
-    usage = "usage: python -m bench.measure KIND ROOT [--profile PREFIX]"
+    """`python -m bench.measure KIND ROOT [--profile PREFIX | --stages]`: with `--profile`, the work runs
+    under pyinstrument and its call tree is written to PREFIX.txt and PREFIX.html (`bench.profile`); with
+    `--stages` (`core` kinds), the seconds of each stage of `bench.stages` are added to the result."""
+    usage = "usage: python -m bench.measure KIND ROOT [--profile PREFIX | --stages]"
     if len(sys.argv) < 3 or sys.argv[1] not in KINDS:
         raise SystemExit(f"{usage}; KIND is one of {', '.join(KINDS)}")
     kind, root, *rest = sys.argv[1:]
@@ -78,19 +82,26 @@ def main() -> None:
         import issuekb.render.tracking
         import issuekb.results  # noqa: F401
     profile = Path(rest[1]) if rest[:1] == ["--profile"] and len(rest) == 2 else None
-    if rest and profile is None:
-        raise SystemExit(f"{usage}, not {rest}")
+    stages = rest == ["--stages"] and kind.startswith("core")
+    if rest and profile is None and not stages:
+        raise SystemExit(
+            f"{usage}, not {rest}" + (" (--stages times the core kinds)" if rest == ["--stages"] else "")
+        )
     profiler = None
     if profile is not None:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
         profiler.start()
-    start, cpu = time.perf_counter(), time.process_time()
-    result = KINDS[kind](Path(root))
-    result["seconds"] = time.perf_counter() - start
-    result["cpu_seconds"] = time.process_time() - cpu
+    with contextlib.ExitStack() as stack:
+        seconds = stack.enter_context(timed()) if stages else None
+        start, cpu = time.perf_counter(), time.process_time()
+        result = KINDS[kind](Path(root))
+        result["seconds"] = time.perf_counter() - start
+        result["cpu_seconds"] = time.process_time() - cpu
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if seconds is not None:
+        result["stages"] = dict(seconds)
     if profiler is not None and profile is not None:
         profiler.stop()
         text = profiler.output_text(unicode=True, color=False, show_all=False)

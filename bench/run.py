@@ -146,7 +146,7 @@ def _rounds(
 def _ratio(results: dict[str, Any], over: str, under: str) -> float:
     """The median of the rounds' time ratios (each round's measurements were taken one after the other)."""
     pairs = zip(results[over]["samples"], results[under]["samples"], strict=True)
-    return statistics.median(a / b for a, b in pairs)
+    return float(statistics.median(a / b for a, b in pairs))
 
 
 def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[str, Any]]:

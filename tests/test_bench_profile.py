@@ -1,13 +1,21 @@
-"""`make profile` (`bench.profile`): one scenario of the benchmark under pyinstrument, small N."""
+"""`make profile` (`bench.profile`): one scenario of the benchmark under pyinstrument, or its stages timed; small N."""
 
 from __future__ import annotations
 
+import json
 import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bench.stages import OTHER, STAGES, Stage, timed
 
 from conftest import run_bench
+from issuekb.cache import RecordCache
+
+TOP_LEVEL = {stage.label for stage in STAGES if stage.parent is None}
+_SLEEP = time.sleep
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +53,11 @@ def test_the_call_tree_of_a_scenario_is_printed_and_written(
     [
         (["--scenario", "everything"], "invalid choice: 'everything'"),
         (["--n", "0"], "--n must be at least 1, not 0"),
+        (
+            ["--stages", "--scenario", "site"],
+            "--stages times the load + check + TRACKING.md scenarios, not site",
+        ),
+        (["--stages", "--rounds", "0"], "--rounds must be at least 1, not 0"),
     ],
 )
 def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
@@ -52,3 +65,42 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[st
     assert done.returncode == 2
     assert message in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_timed_wraps_the_stages_while_the_block_runs_and_restores_them() -> None:
+    restore = RecordCache.__dict__["restore"]
+    stages = (Stage("sleep", "time", "sleep"), Stage("restore", "issuekb.cache", "RecordCache.restore"))
+    with timed(stages) as seconds:
+        assert RecordCache.__dict__["restore"] is not restore
+        time.sleep(0.02)
+        time.sleep(0.01)
+    assert time.sleep is _SLEEP and RecordCache.__dict__["restore"] is restore
+    assert seconds.keys() == {"sleep"} and 0.03 <= seconds["sleep"] < 1
+
+
+def stage_run(tmp_path: Path, scenario: str) -> tuple[str, list[dict[str, Any]]]:
+    done = profile(tmp_path, "--stages", "--rounds", "2", "--scenario", scenario, "--n", "300")
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = (tmp_path / f"stages-{scenario}-300.md").read_text(encoding="utf-8")
+    assert table in done.stdout
+    rounds: list[dict[str, Any]] = json.loads((tmp_path / f"stages-{scenario}-300.json").read_text())
+    assert len(rounds) == 2
+    return table, rounds
+
+
+def test_the_stages_of_a_front_matter_edit_are_timed_in_each_round(tmp_path: Path) -> None:
+    table, rounds = stage_run(tmp_path, "fields")
+    records, restore = "the records and the rules", "restore a record from the cache"
+    for found in rounds:
+        stages = found["stages"]
+        assert not found["from_memo"] and "answer from the memo" not in stages
+        assert {records, restore, "TRACKING.md", "render", "write the cache"} <= stages.keys()
+        assert sum(v for k, v in stages.items() if k in TOP_LEVEL) <= found["seconds"]
+        assert stages[restore] <= stages[records] and stages["render"] <= stages["TRACKING.md"]
+    assert f"| {records} |" in table and f"| - {restore} |" in table and f"| {OTHER} |" in table
+
+
+def test_a_memo_answer_has_no_records_stage(tmp_path: Path) -> None:
+    table, rounds = stage_run(tmp_path, "cached")
+    assert all(r["from_memo"] and "answer from the memo" in r["stages"] for r in rounds)
+    assert "| answer from the memo |" in table and "the records and the rules" not in table
