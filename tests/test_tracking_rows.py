@@ -38,14 +38,15 @@ def mark_rows(root: Path) -> None:
     assert isinstance(kept, TrackingRows)
     assert kept.rows.keys() <= {"issues", "timeline", "attention", "contribution"}
     mark = ROW_MARK.encode()
-    rows = {  # an analysis's attention lines are kept together, one per line
-        section: {
-            folder: (
-                inputs,
-                b"\n".join(part.removesuffix(mark) + mark for part in line.split(b"\n")) if line else line,
-            )
-            for folder, (inputs, line) in by_folder.items()
-        }
+
+    def marked(section: str, inputs: object, line: bytes) -> tuple[object, bytes]:
+        if section == "attention":  # an analysis's attention lines are its inputs: ((kind, line), ...)
+            assert isinstance(inputs, tuple) and line == b""
+            return tuple((kind, old.removesuffix(mark) + mark) for kind, old in inputs), line
+        return inputs, line.removesuffix(mark) + mark
+
+    rows = {
+        section: {folder: marked(section, *row) for folder, row in by_folder.items()}
         for section, by_folder in kept.rows.items()
     }
     derived = pickle.dumps(dataclasses.replace(kept, rows=rows))

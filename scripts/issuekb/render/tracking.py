@@ -1,7 +1,8 @@
 """TRACKING.md: the status board, derived from the analyses and the upstream state. Pure, no I/O.
 
 `render_tracking` returns the whole file as a string, `render_tracking_bytes` in UTF-8; `issuekb
-tracking` writes it only when the bytes changed. Same inputs, same bytes: nothing here reads the clock, and every list has a fixed order.
+tracking` writes it only when the bytes changed. Same inputs, same bytes: nothing here reads the clock,
+and every list has a fixed order.
 The sections, in order: header (where the upstream state came from and as of when), summary, needs
 attention, one issue table per upstream repository, duplicate clusters, shared fix commits, issues by
 tag, timeline, upstream contribution.
@@ -50,7 +51,7 @@ _HEADINGS = {
 
 
 _STATUSES = {s.value: s for s in Status}
-#: the `RowMemo` section of each analysis's attention lines: (their kinds, the lines joined by newlines)
+#: the `RowMemo` section of each analysis's attention lines, kept as its inputs: ((kind, line), ...)
 _ATTENTION = "attention"
 
 
@@ -171,17 +172,15 @@ def _attention(ctx: Context) -> list[Line]:
         if issue is None:
             continue
         kept = ctx.rows.kept(_ATTENTION, analysis.folder)
-        kinds: tuple[str, ...]
+        mine: tuple[tuple[str, bytes], ...]
         if kept is not None and isinstance(kept[0], tuple):
-            kinds, joined = kept[0], kept[1]
+            mine = kept[0]
         else:
             items = record_items(analysis, issue, ctx.state)
-            kinds = tuple(item.kind.value for item in items)
-            joined = "\n".join(_item_line(ctx, item) for item in items).encode()
-        ctx.rows.put(_ATTENTION, analysis.folder, kinds, joined)
-        if kinds:
-            for kind, line in zip(kinds, joined.split(b"\n"), strict=True):
-                found[kind].append(line)
+            mine = tuple((item.kind.value, _item_line(ctx, item).encode()) for item in items)
+        ctx.rows.put(_ATTENTION, analysis.folder, mine, b"")
+        for kind, line in mine:
+            found[kind].append(line)
         duplicate = duplicate_item(analysis, issue, ctx.graph)
         if duplicate is not None:
             found[duplicate.kind.value].append(_item_line(ctx, duplicate).encode())
