@@ -1,14 +1,15 @@
 """Rows of TRACKING.md's per-analysis tables, kept from one render to the next. Pure, no I/O.
 
-A render after a few edits differs from the last one in a few rows: the issue table and the timeline have
-one row per analysis, "Needs attention" one line per item, and most of a render's time goes into
-formatting them (links, escaped titles). A `RowMemo` carries the rows of a previous render, by section
-and analysis folder; a row is taken from it when the inputs it was rendered from, beyond the analysis's
-own record, are equal (an issue row's fix, which a duplicate inherits from its canonical issue; an
-attention item). The caller (`issuekb.results`) keeps the rows
-in the record cache and hands back only those of folders whose files did not change; whatever else a
-row reads (the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for
-all the rows.
+A render after a few edits differs from the last one in a few rows: the issue table, the timeline and
+the contribution table have a row per analysis, "Needs attention" a few lines per analysis, and most of
+a render's time goes into formatting them (links, escaped titles). A `RowMemo` carries the rows of a
+previous render, by section and analysis folder. `row` takes one from it when the inputs it was rendered
+from, beyond the analysis's own record, are equal (an issue row's fix, which a duplicate inherits from
+its canonical issue); a section whose rows read the record alone uses `kept` and `put` (the attention
+lines keep their kinds and lines as the inputs). The caller (`issuekb.results`) keeps the rows in the
+record cache and hands back only those of folders whose files did not change; whatever else a row reads
+(the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for all the
+rows.
 
 Rows are kept and returned as UTF-8 bytes: TRACKING.md is assembled as bytes (`Line`), and a status
 cell's emoji would otherwise make every row a string of four bytes per character, in memory and when
