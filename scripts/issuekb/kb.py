@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from issuekb.cache import FolderResult, RecordCache, Stats
+from issuekb.childpath import child_path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.load import load_document
@@ -211,7 +212,7 @@ class Plan:
 
     def path(self, folder: str) -> Path:
         """The analysis.md of `folder` (one of `folders`)."""
-        return self.config.analyses_dir.joinpath(os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119
+        return child_path(self.config.analyses_dir, os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119
 
     def load(self, folder: str, names: frozenset[str]) -> FolderResult:
         """The work on `folder` (one of `folders`): read, model and check its files."""

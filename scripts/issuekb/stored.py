@@ -18,6 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from issuekb.childpath import child_path
 from issuekb.load import Document
 from issuekb.model import DATE_FIELDS, Analysis, Companion
 from issuekb.refs import IssueRef
@@ -95,7 +96,8 @@ def restore_analysis(path: Path, stored: StoredAnalysis) -> Analysis:
     if companions:
         folder = path.parent
         args[_COMPANIONS] = tuple(
-            Companion(name, title, folder / name, rel, "", line) for name, title, rel, line in companions
+            Companion(name, title, child_path(folder, name), rel, "", line)
+            for name, title, rel, line in companions
         )
     else:
         args[_COMPANIONS] = ()
