@@ -42,9 +42,14 @@ class RowMemo:
     def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> bytes:
         """The line of `folder`'s row in `section`, in UTF-8: the old one when rendered from equal
         `inputs`, else `make(*args)`."""
-        found = self.kept(section, folder)
+        old = self.old.get(section)  # `kept` and `put` inlined: a call per row of every table
+        found = old.get(folder) if old is not None else None
         line = found[1] if found is not None and found[0] == inputs else make(*args).encode()
-        self.put(section, folder, inputs, line)
+        if self.keep:
+            new = self.new.get(section)
+            if new is None:
+                new = self.new[section] = {}
+            new[folder] = (inputs, line)
         return line
 
     def kept(self, section: str, folder: str) -> tuple[object, bytes] | None:
