@@ -99,6 +99,12 @@ def test_check_reports_a_stale_file_with_a_diff_and_changes_nothing(small_kb: Pa
     assert run("--check", "--root", str(small_kb)) == (0, "TRACKING.md is up to date.\n", "")
     target.write_bytes(good.replace("\n", "\r\n").encode())  # a checkout with CRLF line ends
     assert run("--check", "--root", str(small_kb)) == (0, "TRACKING.md is up to date.\n", "")
+    edited = good.replace("A fixed one", "A hand-edited one").replace("\n", "\r\n")
+    target.write_bytes(edited.encode())  # its diff shows the edit alone, not every line ending
+    code, out, _ = run("--check", "--root", str(small_kb))
+    removed = [line for line in out.splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert code == 1 and "\r" not in out and removed and all("A hand-edited one" in r for r in removed)
+    assert "\n-| [#1](https://github.com/acme/widget/issues/1) | A hand-edited one |" in out
     target.write_bytes(b"\xff\xfe not UTF-8")
     code, _, err = run("--check", "--root", str(small_kb))
     assert code == 2 and "cannot read TRACKING.md" in err

@@ -67,13 +67,14 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
     if check:
         try:
             current = target.read_bytes() if target.exists() else b""
-            # compared as text with universal newlines: a checkout with CRLF line ends is up to date too
-            old = "" if current == rendered else current.decode("utf-8")
+            old = None if current == rendered else current.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CouldNotRun(f"cannot read {name}: {exc}") from exc
-        old = old.replace("\r\n", "\n").replace("\r", "\n")
-        new = rendered.decode()
-        if current == rendered or old == new:
+        if old is None:  # the same bytes: nothing to decode
+            click.echo(f"{name} is up to date.")
+            return
+        old, new = old.replace("\r\n", "\n").replace("\r", "\n"), rendered.decode()
+        if old == new:  # the same text with universal newlines (a checkout with CRLF line ends)
             click.echo(f"{name} is up to date.")
             return
         click.echo(unified_diff(old, new, name), nl=False)
