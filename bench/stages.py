@@ -37,7 +37,7 @@ class Stage:
 
 STAGES = (
     Stage("list the folders, stat every file, read the cache's index", "issuekb.results", "plan_kb"),
-    Stage("hash the upstream state file", "issuekb.results", "_read_state"),
+    Stage("read and hash the upstream state file (or take its digest)", "issuekb.results", "read_state_file"),
     Stage("read the changed folders for the memo", "issuekb.results", "_patched"),
     Stage("answer from the memo", "issuekb.results", "_answer"),
     Stage("the records and the rules", "issuekb.results", "build_kb_parts"),

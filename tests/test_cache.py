@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import cachefile
 import issuekb.cache
 from conftest import LONG_AGO, TODAY, age, write_file
 from issuekb.cache import CACHE_DIR, CACHE_FILE, RecordCache, cache_version
@@ -81,26 +82,19 @@ def outputs(root: Path, *, cache: bool, today: dt.date = TODAY) -> tuple[str, st
 
 
 def stored(root: Path) -> dict[str, object]:
-    """The cache file's index."""
-    with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
-        data = pickle.load(handle)
-    assert isinstance(data, dict)
-    return data
+    """The cache's index (the journal folded in)."""
+    return cachefile.read(root).index
 
 
 def mark(root: Path) -> None:
     """Add a diagnostic that no real run produces to every recorded folder."""
-    with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
-        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
-    assert index["generation"] == generation
-    assert records.keys() == index["entries"].keys()
-    for folder, blob in records.items():
+    cache = cachefile.read(root)
+    assert cache.records.keys() == cache.index["entries"].keys()
+    for folder, blob in cache.records.items():
         analysis, diags = pickle.loads(blob)
         marked = Diagnostic.warning(MARK, f"{Path(folder).name}", 1, "from the cache")
-        records[folder] = pickle.dumps((analysis, [*diags, marked]))
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(
-        pickle.dumps(index) + pickle.dumps((generation, records, derived))
-    )
+        cache.records[folder] = pickle.dumps((analysis, [*diags, marked]))
+    cachefile.write(root, cache)
 
 
 def marked(diags: list[Diagnostic]) -> set[str]:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import cachefile
 from conftest import LONG_AGO, TODAY, age, write_file
 from gitfixture import COMMITS, git, make_fork_clone
-from issuekb.cache import CACHE_DIR, CACHE_FILE, FolderResult
+from issuekb.cache import CACHE_DIR, FolderResult
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
@@ -46,16 +46,14 @@ def outputs(result: Results) -> tuple[str, str, str | None, int]:
 
 def mark(root: Path) -> None:
     """Add a diagnostic and a TRACKING.md line that no real run produces to the stored memo."""
-    file = root / CACHE_DIR / CACHE_FILE
-    with file.open("rb") as handle:
-        index, records = pickle.load(handle), pickle.load(handle)
-    memo = index["memo"]
+    cache = cachefile.read(root)
+    memo = cache.index["memo"]
     assert isinstance(memo, Memo)
     assert memo.tracking is not None
     extra = Diagnostic.warning(MARK, "analyses", 1, "from the memo")
     tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE.encode())
-    index["memo"] = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
-    file.write_bytes(pickle.dumps(index) + pickle.dumps(records))
+    cache.index["memo"] = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
+    cachefile.write(root, cache)
 
 
 def from_marked_memo(result: Results) -> bool:
@@ -240,8 +238,7 @@ def test_another_day_reads_again_only_the_folders_whose_entry_depends_on_it(brok
     results(broken)
     mark(broken)
     later = TODAY + dt.timedelta(days=1)
-    with (broken / CACHE_DIR / CACHE_FILE).open("rb") as handle:
-        entries = pickle.load(handle)["entries"]
+    entries = cachefile.read(broken).index["entries"]
     # 0017-date-future names the day in its message; a folder without a record has no date to go by
     bound = {Path(folder).name for folder, entry in entries.items() if entry[3][1] < later.toordinal()}
     assert {"0017-date-future", "0001-load-encoding"} <= bound and len(bound) < len(entries) / 2

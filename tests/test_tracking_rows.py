@@ -15,8 +15,8 @@ import pickle
 import re
 from pathlib import Path
 
+import cachefile
 from conftest import LONG_AGO, TODAY, write_file
-from issuekb.cache import CACHE_DIR, CACHE_FILE
 from issuekb.config import load_config
 from issuekb.render.tracking_rows import RowMemo
 from issuekb.results import Results, TrackingRows, kb_results
@@ -31,12 +31,16 @@ def results(root: Path, *, cache: bool = True, tracking: bool = True, **changes:
 
 def mark_rows(root: Path) -> None:
     """Append `ROW_MARK` to every kept row (once)."""
-    file = root / CACHE_DIR / CACHE_FILE
-    with file.open("rb") as handle:
-        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
-    kept = pickle.loads(derived)
-    assert isinstance(kept, TrackingRows)
-    assert kept.rows.keys() <= {"issues", "timeline", "attention", "contribution"}
+    cache = cachefile.read(root)
+    assert cache.head is not None and cache.parts is not None
+    assert isinstance(pickle.loads(cache.head), TrackingRows)
+    parts = pickle.loads(cache.parts)
+    assert {section for rows in parts.values() for section in rows} <= {
+        "issues",
+        "timeline",
+        "attention",
+        "contribution",
+    }
     mark = ROW_MARK.encode()
 
     def marked(section: str, inputs: object, line: bytes) -> tuple[object, bytes]:
@@ -45,12 +49,12 @@ def mark_rows(root: Path) -> None:
             return tuple((kind, old.removesuffix(mark) + mark) for kind, old in inputs), line
         return inputs, line.removesuffix(mark) + mark
 
-    rows = {
-        section: {folder: marked(section, *row) for folder, row in by_folder.items()}
-        for section, by_folder in kept.rows.items()
+    parts = {
+        folder: {section: marked(section, *row) for section, row in rows.items()}
+        for folder, rows in parts.items()
     }
-    derived = pickle.dumps(dataclasses.replace(kept, rows=rows))
-    file.write_bytes(pickle.dumps(index) + pickle.dumps((generation, records, derived)))
+    cache.parts = pickle.dumps(parts)
+    cachefile.write(root, cache)
 
 
 def kept_rows(tracking: str | None, number: int) -> list[str]:
@@ -159,7 +163,7 @@ def test_a_row_is_reused_only_for_equal_inputs() -> None:
         made.append(text)
         return text
 
-    memo = RowMemo({"issues": {"0001-a": ((("abc",), (), None), b"old line")}})
+    memo = RowMemo({"0001-a": {"issues": ((("abc",), (), None), b"old line")}})
     assert memo.row("issues", "0001-a", (("abc",), (), None), make, "new line") == b"old line"
     assert memo.row("issues", "0001-a", (("abd",), (), None), make, "new line") == b"new line"
     assert (
@@ -168,9 +172,12 @@ def test_a_row_is_reused_only_for_equal_inputs() -> None:
     )
     assert made == ["new line", "timeline line \U0001f6a7"]
     assert memo.new == {
-        "issues": {"0001-a": ((("abd",), (), None), b"new line")},
-        "timeline": {"0001-a": (None, "timeline line \U0001f6a7".encode())},
+        "0001-a": {
+            "issues": ((("abd",), (), None), b"new line"),
+            "timeline": (None, "timeline line \U0001f6a7".encode()),
+        }
     }
+    assert memo.made == {"0001-a"}
 
 
 def synced_state(root: Path) -> None:
@@ -222,7 +229,7 @@ def test_attention_lines_are_kept_but_for_the_edited_analyses_and_the_duplicates
 
 
 def test_rows_are_not_collected_when_nobody_keeps_them() -> None:
-    memo = RowMemo({"timeline": {"0001-a": (None, b"old line")}}, keep=False)
+    memo = RowMemo({"0001-a": {"timeline": (None, b"old line")}}, keep=False)
     assert memo.row("timeline", "0001-a", None, str.upper, "new line") == b"old line"
     assert memo.row("timeline", "0002-b", None, str.upper, "new line") == b"NEW LINE"
     assert memo.new == {}
@@ -234,16 +241,15 @@ def test_the_kept_state_is_read_instead_of_the_file_while_its_bytes_are_the_same
     repo = {"synced_at": "2026-11-01T00:00:00Z", "issues": {"43": issue}}
     write_file(state_file, json.dumps({"format": 1, "repos": {"acme/widget": repo}}))
     results(broken)
-    file = broken / CACHE_DIR / CACHE_FILE
-    with file.open("rb") as handle:
-        index, (generation, records, derived) = pickle.load(handle), pickle.load(handle)
-    kept = pickle.loads(derived)
+    cache = cachefile.read(broken)
+    assert cache.head is not None
+    kept = pickle.loads(cache.head)
     assert isinstance(kept, TrackingRows)
     values = [list(r) for r in pickle.loads(kept.state)]
     values[0][5] = tuple((*i[:4], ["keptlabel"], *i[5:]) for i in values[0][5])  # each issue's labels
     state = pickle.dumps(tuple(tuple(r) for r in values))
-    derived = pickle.dumps(dataclasses.replace(kept, state=state))
-    file.write_bytes(pickle.dumps(index) + pickle.dumps((generation, records, derived)))
+    cache.head = pickle.dumps(dataclasses.replace(kept, state=state))
+    cachefile.write(broken, cache)
     edit(broken / "analyses" / "0043-valid" / "analysis.md", "title: ", "title: Renamed ")  # its row again
     after = results(broken)
     assert after.tracking is not None and "keptlabel" in after.tracking and "· bug" not in after.tracking

@@ -40,23 +40,23 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
+from issuekb.cachestore import Base, Journal, read_base, read_journal, write_base, write_journal
 from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
 from issuekb.model import DATE_FIELDS, Analysis
 from issuekb.stored import StoredAnalysis, restore_analysis, store_analysis
-from issuekb.writes import atomic_write_with
 
 if TYPE_CHECKING:
     from issuekb.config import Config
     from issuekb.diagnostics import Diagnostic
 
-__all__ = ["CACHE_DIR", "CACHE_FILE", "FolderResult", "RecordCache", "Stats", "cache_version"]
+__all__ = ["CACHE_DIR", "CACHE_FILE", "RACY_NS", "FolderResult", "RecordCache", "Stats", "cache_version"]
 
 CACHE_DIR = ".issuekb-cache"
 CACHE_FILE = "records.pickle"
 #: A file or folder modified this recently (nanoseconds) is worked on but not recorded.
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 
 #: What the per-folder work yields: the analysis (None when unusable) and its diagnostics.
 FolderResult = tuple["Analysis | None", "list[Diagnostic]"]
@@ -73,6 +73,12 @@ _IndexEntry = tuple[int, frozenset[str], _Stats, _Days]
 _Record = tuple["StoredAnalysis | None", "list[Diagnostic]"]
 _Blob = bytes
 _ALWAYS = sys.maxsize
+#: the names of a folder that holds analysis.md alone
+_ALONE_NAMES = frozenset({"analysis.md"})
+#: the journal is written instead of the whole cache while it names at most this many folders, or an
+#: eighth of them (`_JOURNAL_SHARE`) in a larger knowledge base
+_JOURNAL_MIN = 16
+_JOURNAL_SHARE = 8
 
 
 def cache_version() -> str:
@@ -126,12 +132,17 @@ def _key(config: Config) -> tuple[str, ...]:
 class RecordCache:
     """Per-folder results of one knowledge base, valid for one key (code, root, upstream); see `_days`.
 
-    The file holds two pickles one after the other: the index (the key, a generation token, each folder's
-    file names and stats and the days its entry holds on, and the memo) and then the records (the same
-    token, each folder's result and the caller's `derived` value). Opening reads the index only; the
-    records are read on the first `restore` (or `derived`), so a run that the memo answers never reads
-    them. A file replaced in between holds another token: its records are not used, and every folder is
-    worked on again.
+    It is kept in two files (`issuekb.cachestore`): a base file, and a journal of the folders that
+    changed since the base file was written. Opening reads the base file's index and the journal; the
+    records are read on the first `restore` (or `parts`, `head`), so a run that the memo answers never
+    reads them. A base file replaced in between holds another generation: its records are not used, and
+    every folder is worked on again.
+
+    Beside a folder's record, the caller may keep a *part*: a value derived from that record alone with
+    the *head*, a value every part shares (TRACKING.md's rows of the analysis, and the configuration and
+    upstream state they were rendered with: `issuekb.results`). A folder's part is dropped when its
+    record is put again (unless it is the very same record), so the part of a folder the cache answers
+    for was derived from the record restored.
     """
 
     file: Path
@@ -140,8 +151,6 @@ class RecordCache:
     today: int
     #: folder -> (folder mtime_ns, file names, the files' stats, the days the entry holds on)
     entries: dict[str, _IndexEntry] = field(default_factory=dict)
-    #: a new token each time the file is written: the memo belongs to one generation of the entries
-    generation: str = ""
     #: what the caller derived from exactly these entries (`issuekb.results`), or None
     memo: object = None
     #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
@@ -151,53 +160,62 @@ class RecordCache:
     #: folder -> its mtime_ns as stat'ed by `names` in this run (-1: could not stat)
     _folder_mtimes: dict[str, int] = field(default_factory=dict)
     _now: int = field(default_factory=time.time_ns)
-    #: folder -> result; None until read (from `_offset` in the file)
-    _records: dict[str, _Blob] | None = None
-    #: what the caller keeps beside the records (read with them, unpickled on demand): see `derived`
-    _derived: _Blob | None = None
-    #: folders whose entries changed since `derived` was saved (kept in the index)
-    outdated: frozenset[str] = frozenset()
-    #: folders `put` in this run
-    _touched: set[str] = field(default_factory=set)
-    _offset: int = -1
+    #: the base file as read; None when there is none to build on (the next write is a whole one)
+    _base: Base | None = None
+    #: what changed since the base file was written: the journal read, then this run's changes
+    _journal: Journal = field(default_factory=Journal)
+    #: while `below` runs: the folders' parent, open, and the length of its path and a slash
+    _dir_fd: int | None = None
+    _cut: int = 0
 
     @classmethod
     def open(cls, config: Config, today: dt.date) -> RecordCache:
         """The cache of the knowledge base of `config`; empty when there is none or it cannot be used.
 
-        Only the index is read.
+        The base file's index and the journal are read, not the records.
         """
         cache = cls(config.root / CACHE_DIR / CACHE_FILE, _key(config), today.toordinal())
         try:
-            with cache.file.open("rb") as handle:
-                index = pickle.load(handle)  # noqa: S301 - our own file, written by `save`
-                offset = handle.tell()
+            base = read_base(cache.file, cache.key)
         except FileNotFoundError:
-            cache._records = {}
             return cache
-        except Exception:  # a corrupt or foreign cache is only a missed shortcut
-            index, offset = None, -1
-        if (
-            isinstance(index, dict)
-            and index.get("key") == cache.key
-            and isinstance(index.get("entries"), dict)
-            and isinstance(index.get("generation"), str)
-        ):
-            cache.entries = index["entries"]
-            cache.generation = index["generation"]
-            cache.memo = index.get("memo")
-            outdated = index.get("outdated")
-            cache.outdated = outdated if isinstance(outdated, frozenset) else frozenset()
-            cache._offset = offset
-        else:
-            cache._records = {}
-            cache.changed = True  # replace it
+        if base is None:  # corrupt or foreign: replace it
+            cache.changed = True
+            return cache
+        cache._base, cache.entries = base, base.entries
+        journal = read_journal(cache.file, cache.key, base.generation)
+        if journal is None:
+            cache.memo = base.memo
+            return cache
+        cache._journal, cache.memo = journal, journal.memo
+        for folder, entry in journal.entries.items():
+            if entry is None:
+                cache.entries.pop(folder, None)
+            else:
+                cache.entries[folder] = entry
         return cache
+
+    @contextlib.contextmanager
+    def below(self, root: Path) -> Iterator[None]:
+        """While the block runs, `names` and `check` stat each folder (`root`'s path, a slash and a name,
+        as `discover` names them) and its files from `root`, open: the kernel then walks one or two
+        components for each path rather than all of them."""
+        try:
+            fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # the full paths then, as outside the block
+            yield
+            return
+        self._dir_fd, self._cut = fd, len(str(root)) + 1
+        try:
+            yield
+        finally:
+            self._dir_fd, self._cut = None, 0
+            os.close(fd)
 
     def names(self, folder: str) -> frozenset[str]:
         """The names of the files in `folder`: one stat when the folder is unchanged, else a listing."""
         try:
-            mtime = os.stat(folder).st_mtime_ns  # noqa: PTH116 - a str path: no Path object per folder
+            mtime = os.stat(folder[self._cut :], dir_fd=self._dir_fd).st_mtime_ns
         except OSError:
             mtime = -1
         self._folder_mtimes[folder] = mtime
@@ -213,13 +231,14 @@ class RecordCache:
         The stats (None when a file could not be stat'ed) go to `put` when the folder is worked on.
         """
         self.seen.add(folder)
+        rel, fd = folder[self._cut :], self._dir_fd
         try:
             if len(files) == 1:  # most folders: analysis.md alone
-                st = os.stat(f"{folder}/{files[0]}")  # noqa: PTH116 - a str: no Path object per file
+                st = os.stat(f"{rel}/{files[0]}", dir_fd=fd)
                 stats: _Stats | None = ((files[0], st.st_size, st.st_mtime_ns),)
             else:
                 stats = tuple(
-                    (name, (st := os.stat(f"{folder}/{name}")).st_size, st.st_mtime_ns)  # noqa: PTH116
+                    (name, (st := os.stat(f"{rel}/{name}", dir_fd=fd)).st_size, st.st_mtime_ns)
                     for name in files
                 )
         except OSError:
@@ -237,7 +256,7 @@ class RecordCache:
 
     def restore(self, path: Path, folder: str) -> FolderResult | None:
         """The recorded result of a folder `check` found unchanged; None when the records are unreadable."""
-        blob = self._load_records().get(folder)
+        blob = self._blob(folder)
         if blob is None:
             return None
         try:
@@ -247,6 +266,28 @@ class RecordCache:
         stored, diags = record
         analysis = restore_analysis(path, stored) if stored is not None else None
         return analysis, list(diags)
+
+    def _blob(self, folder: str) -> _Blob | None:
+        """The pickled record of `folder`: the journal's, else the base file's."""
+        changed = self._journal.records
+        if folder in changed:
+            return changed[folder]
+        base = self._base
+        records = base.records if base is not None else None
+        if records is None:
+            records = self._bulk()
+        return records.get(folder) if records is not None else None
+
+    def _bulk(self) -> dict[str, _Blob] | None:
+        """The base file's records, read now if they were not; None (and no base to build on any more)
+        when the file no longer holds them."""
+        base = self._base
+        if base is None:
+            return None
+        if base.load_bulk():
+            return base.records
+        self._base, self.changed = None, True  # every folder it answered for is worked on again
+        return None
 
     @property
     def only_edits(self) -> bool:
@@ -260,7 +301,7 @@ class RecordCache:
         name and title is as before: what the knowledge-base rules and TRACKING.md read of this folder did
         not change (its own diagnostics may have: they are in `result`, not compared).
         """
-        blob = self._load_records().get(folder)
+        blob = self._blob(folder)
         analysis = result[0]
         new = store_analysis(analysis) if analysis is not None else None
         if blob is None or (analysis is not None and new is None):
@@ -272,55 +313,66 @@ class RecordCache:
         return bool(old == new)
 
     @property
-    def derived(self) -> object:
-        """What the caller saved beside the records (`save`), or None: larger than a memo, and read with
-        the records rather than on every run. Unlike the memo it outlives changed entries: what it holds
-        of a folder that the cache answers for in this run was derived from the record restored, unless
-        the folder is `outdated` (its entry changed in a run that saved no `derived` value)."""
-        self._load_records()
-        if self._derived is None:
+    def head(self) -> object:
+        """The head value saved with the parts (`save`), or None."""
+        base = self._base
+        if base is None or self._bulk() is None or base.head is None:
             return None
         try:
-            return pickle.loads(self._derived)  # noqa: S301 - our own file
+            return pickle.loads(base.head)  # noqa: S301 - our own file
         except Exception:
             return None
 
-    def _load_records(self) -> dict[str, _Blob]:
-        if self._records is None:
-            records: object = None
-            try:
-                with self.file.open("rb") as handle:
-                    handle.seek(self._offset)
-                    records = pickle.load(handle)  # noqa: S301 - our own file
-            except Exception:  # gone or truncated: every folder is worked on again
-                records = None
-            if isinstance(records, tuple) and len(records) == 3 and records[0] == self.generation:
-                self._records = records[1]
-                self._derived = records[2] if isinstance(records[2], bytes) else None
+    def parts(self) -> dict[str, object]:
+        """Each folder's part (see the class), in a dict of its own; every part was derived with `head`."""
+        base = self._base
+        found: object = None
+        if base is not None and self._bulk() is not None and base.parts is not None:
+            with contextlib.suppress(Exception):
+                found = pickle.loads(base.parts)  # noqa: S301 - our own file
+        parts: dict[str, object] = found if isinstance(found, dict) else {}
+        for folder, part in self._journal.parts.items():
+            if part is None:
+                parts.pop(folder, None)
             else:
-                self._records, self.changed = {}, True
-        return self._records
+                parts[folder] = part
+        return parts
 
-    def put(self, folder: str, files: frozenset[str], stats: _Stats | None, result: FolderResult) -> None:
-        """Record the result of the work on `folder`, unless a time stamp is too recent to be trusted."""
-        self._touched.add(folder)
-        records = self._load_records()
+    def put(
+        self,
+        folder: str,
+        files: frozenset[str],
+        stats: _Stats | None,
+        result: FolderResult,
+        *,
+        same: bool = False,
+    ) -> None:
+        """Record the result of the work on `folder`, unless a time stamp is too recent to be trusted.
+
+        Its part is dropped, unless `same`: the result holds the very record the cache held
+        (`same_record`).
+        """
+        journal = self._journal
+        if not same:
+            journal.parts[folder] = None
         if self.entries.pop(folder, None) is not None:
-            records.pop(folder, None)
+            journal.entries[folder] = journal.records[folder] = None
             self.changed = True
         mtime = self._folder_mtimes.get(folder, -1)
         if (
             stats is None
             or mtime == -1
-            or any(self._now - t < _RACY_NS for t in (mtime, *(s[2] for s in stats)))
+            or any(self._now - t < RACY_NS for t in (mtime, *(s[2] for s in stats)))
         ):
             return
         analysis, diags = result
         stored = store_analysis(analysis) if analysis is not None else None
         if analysis is not None and stored is None:
             return
-        self.entries[folder] = (mtime, files, stats, _days(result, self.today))
-        records[folder] = pickle.dumps((stored, list(diags)), pickle.HIGHEST_PROTOCOL)
+        if files == _ALONE_NAMES:  # one object for most entries: pickled once, read back once
+            files = _ALONE_NAMES
+        self.entries[folder] = journal.entries[folder] = (mtime, files, stats, _days(result, self.today))
+        journal.records[folder] = pickle.dumps((stored, list(diags)), pickle.HIGHEST_PROTOCOL)
         self.changed = True
 
     @property
@@ -328,47 +380,73 @@ class RecordCache:
         """Every folder seen in this run has an entry (after `put`): a memo may be kept with them."""
         return self.seen <= self.entries.keys()
 
-    def save(self, memo: object = None, derived: object = None, *, same_records: bool = False) -> None:
+    def save(
+        self, memo: object = None, *, head: object = None, parts: dict[str, object] | None = None
+    ) -> None:
         """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped.
 
         A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
         entries) is kept with them when every folder has one (`complete`), and writes the file even when
-        no entry changed. `derived` replaces the value of that name. Without one, the value read is kept,
-        and the folders `put` in this run are added to `outdated`, unless (`same_records`) each holds the
-        record it held.
+        no entry changed. `parts` are new parts by folder; with a new `head`, they are all the parts
+        there are (every other is dropped).
+
+        After a few changes only the journal is written; the whole base file when there is none to build
+        on, when the head changes or when the journal names too many folders (`issuekb.cachestore`).
         """
+        journal = self._journal
         stale = self.entries.keys() - self.seen
-        if stale:
-            records = self._load_records()
-            for key in stale:
-                del self.entries[key]
-                records.pop(key, None)
-        dirty = self.changed or bool(stale) or derived is not None
+        for folder in stale:
+            del self.entries[folder]
+            journal.entries[folder] = journal.records[folder] = journal.parts[folder] = None
+        if parts and head is None:
+            journal.parts.update(parts)
+        dirty = self.changed or bool(stale) or head is not None or bool(parts)
         keep = memo if memo is not None and self.complete else None
         if not dirty and keep is None:
             return
-        records = self._load_records()  # and the derived value
-        outdated = self.outdated
-        if derived is not None:  # kept pickled: the next writes copy its bytes
-            self._derived, outdated = pickle.dumps(derived, pickle.HIGHEST_PROTOCOL), frozenset()
-        elif not same_records:
-            outdated = outdated | self._touched
-        if self._derived is None:
-            outdated = frozenset()
+        base = self._base
+        if (
+            base is None
+            or head is not None
+            or journal.folders() > max(_JOURNAL_MIN, len(self.entries) // _JOURNAL_SHARE)
+        ):
+            written = self._write_whole(keep, head, parts or {})
+        else:
+            journal.memo = keep
+            written = write_journal(self.file, self.key, base.generation, journal)
+        if written:
+            self.memo, self.changed = keep, False
+
+    def compact(self) -> bool:
+        """Write the whole base file now, the journal folded into it (and removed), the memo kept; False
+        when it could not be written."""
+        return self._write_whole(self.memo, None, {})
+
+    def _write_whole(self, memo: object, head: object, parts: dict[str, object]) -> bool:
+        """Write the base file with every entry that has a record; the journal goes."""
+        journal = self._journal
+        base_records = self._bulk()  # None: no base (any more)
+        records = dict(base_records) if base_records is not None else {}
+        for folder, blob in journal.records.items():
+            if blob is None:
+                records.pop(folder, None)
+            else:
+                records[folder] = blob
+        entries = {folder: entry for folder, entry in self.entries.items() if folder in records}
+        records = {folder: records[folder] for folder in entries}
+        base = self._base
+        if head is not None:
+            head_blob: _Blob | None = pickle.dumps(head, pickle.HIGHEST_PROTOCOL)
+        else:
+            head_blob, parts = (base.head, self.parts()) if base is not None else (None, {})
+        parts_blob = None
+        if head_blob is not None:
+            kept = {folder: part for folder, part in parts.items() if folder in entries}
+            parts_blob = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
         generation = os.urandom(8).hex()
-        index = {
-            "key": self.key,
-            "generation": generation,
-            "entries": self.entries,
-            "memo": keep,
-            "outdated": outdated,
-        }
-
-        def write(handle: BinaryIO) -> None:  # streamed: the records are never held as one pickle
-            pickle.dump(index, handle, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((generation, records, self._derived), handle, pickle.HIGHEST_PROTOCOL)
-
-        with contextlib.suppress(OSError):
-            atomic_write_with(self.file, write, durable=False)  # a cache: a torn file is only ignored
-            self.generation, self.memo, self.changed = generation, keep, False
-            self.outdated = outdated
+        if not write_base(self.file, self.key, generation, (entries, memo), (records, head_blob, parts_blob)):
+            return False
+        self.entries = entries
+        self._base = Base(self.file, generation, entries, memo, -1, records, head_blob, parts_blob)
+        self._journal = Journal()
+        return True

@@ -225,14 +225,16 @@ def plan_kb(config: Config, *, today: dt.date | None = None, cache: bool = False
     """Discover every analysis folder; with `cache`, stat its files and ask the record cache about it."""
     today = today or dt.date.today()
     records = RecordCache.open(config, today) if cache else None
-    found, diags = discover(config, records.names) if records is not None else discover(config)
     if records is None:
+        found, diags = discover(config)
         return Plan(config, today, [(folder, names, None, False) for folder, names in found], diags, None)
     folders: list[tuple[str, frozenset[str], Stats | None, bool]] = []
-    for folder, names in found:
-        files = (ANALYSIS_FILE, *(name for name in COMPANIONS if name in names)) if len(names) > 1 else _ALONE
-        hit, stats = records.check(folder, files)
-        folders.append((folder, names, stats, hit))
+    with records.below(config.analyses_dir):
+        found, diags = discover(config, records.names)
+        for folder, names in found:
+            files = (ANALYSIS_FILE, *(n for n in COMPANIONS if n in names)) if len(names) > 1 else _ALONE
+            hit, stats = records.check(folder, files)
+            folders.append((folder, names, stats, hit))
     return Plan(config, today, folders, diags, records)
 
 

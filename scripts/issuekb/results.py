@@ -14,13 +14,14 @@ the memo still holds but for those folders' own diagnostics, which are replaced:
 folders alone. Any other change (a field, a new or removed folder) falls back to the full pipeline,
 which itself takes every unchanged folder's record from the cache, and writes a new memo.
 
-When the full pipeline renders TRACKING.md, it keeps the table rows of each analysis too (`TrackingRows`,
-the cache's `derived` value): the next render takes the rows of every folder whose files did not change
-from them (`issuekb.render.tracking_rows`), so a run after a few front-matter edits formats a few rows
-rather than thousands. The rows belong to one configuration, TRACKING.md's path and state file bytes,
-and the state itself is kept beside them (read instead of the file while its bytes are the same); a run
-that changes records without rendering TRACKING.md (`issuekb check`) marks the changed folders' rows as
-outdated.
+When the full pipeline renders TRACKING.md, it keeps the table rows of each analysis too, as the
+record cache's part of its folder (`RecordCache.parts`): the next render takes the rows of every folder
+whose files did not change from them (`issuekb.render.tracking_rows`), so a run after a few
+front-matter edits formats a few rows rather than thousands, and writes the rows of those folders alone.
+The rows belong to one configuration, TRACKING.md's path and state file bytes (`TrackingRows`, the
+cache's head value), and the state itself is kept beside them (read instead of the file while its bytes
+are the same); a run that changes records without rendering TRACKING.md (`issuekb check`) drops the
+changed folders' rows with their records.
 
 What the memo leaves out is computed on every run: the discovery's diagnostics (a stray file, a folder
 without analysis.md; the listing of the analyses folder is made each time) and the git check of the
@@ -32,8 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,12 +42,12 @@ from issuekb.cache import FolderResult
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
-from issuekb.render.tracking_rows import RowMemo, Rows
+from issuekb.render.tracking_rows import RowMemo
+from issuekb.statefile import Seen, StateFile, read_state_file
 from issuekb.upstream import (
     StateValues,
     UpstreamState,
     decode_state,
-    read_state_bytes,
     state_from_values,
     state_values,
 )
@@ -78,18 +79,19 @@ class Memo:
     #: (TRACKING.md's path, digest of the state file's bytes, the text in UTF-8), when TRACKING.md was
     #: rendered (bytes, as it is rendered and written: no decoding of megabytes on a memo answer)
     tracking: tuple[str, str, bytes] | None
+    #: the state file's size, mtime_ns and digest, for the next run to take the digest from
+    #: (`issuekb.statefile`)
+    state_seen: Seen | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TrackingRows:
-    """TRACKING.md's table rows of the last render, kept as the record cache's `derived` value: the rows
-    of a folder the cache answers for were rendered from the record it restores (`RecordCache.derived`).
-    """
+    """What TRACKING.md's kept rows were rendered with: the record cache's head value (`RecordCache.head`);
+    each folder's rows are its part (`RecordCache.parts`), rendered from the record the cache restores."""
 
     #: (`repr` of the configuration, TRACKING.md's path, digest of the state file): what every row reads
     #: beyond its own analysis
     key: tuple[str, str, str]
-    rows: Rows
     #: the state file those bytes held, as plain values, pickled on their own (reading them again costs a
     #: fraction of parsing and checking the file; a run that reuses them saves the same bytes again,
     #: without pickling them)
@@ -133,8 +135,12 @@ def kb_results(
     """
     with gc_paused():
         plan = plan_kb(config, today=today, cache=cache)
-        state_key, raw, state_diags = _read_state(config) if tracking is not None else ("", None, [])
-        memo = _memo(plan, config, tracking, state_key)
+        hint = plan.records.memo if plan.records is not None else None
+        state = None
+        if tracking is not None:
+            state = read_state_file(config, hint.state_seen if isinstance(hint, Memo) else None)
+        state_diags = state.diags if state is not None else []
+        memo = _memo(plan, config, tracking, state.key if state is not None else "")
         reread = plan.records.misses if memo is not None and plan.records is not None else 0
         loaded: dict[str, FolderResult] = {}
         if memo is not None and reread:
@@ -145,8 +151,8 @@ def kb_results(
         kb, by_folder, rules = build_kb_parts(plan, git=False, loaded=loaded)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
         text, rows = None, None
-        if tracking is not None and not state_diags:  # read, or missing (not synced yet: empty)
-            text, rows, state_diags = _tracking(plan, kb, tracking, state_key, raw)
+        if tracking is not None and state is not None and not state_diags:  # read, or missing: empty
+            text, rows, state_diags = _tracking(plan, kb, tracking, state)
         claims = commit_claims(kb)
         problems, git_diags = commit_problems(config, claims) if git else ([], [])
         located: dict[tuple[str, int], int] = {}
@@ -155,10 +161,25 @@ def kb_results(
             located = {(rel, index): locate(rel, index) for rel, index, _, _ in problems}
         diags += [*git_diags, *commit_diagnostics(config, problems, lambda rel, index: located[(rel, index)])]
         if plan.records is not None:
-            rendered = (str(tracking), state_key, text) if text is not None else None
+            rendered = (str(tracking), state.key, text) if text is not None and state is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
-            memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, located, rendered)
-            plan.records.save(memo, rows)
+            memo = Memo(
+                repr(config),
+                len(kb.analyses),
+                folders,
+                tuple(rules),
+                claims,
+                located,
+                rendered,
+                state.seen if state else None,
+            )
+            if rows is None:
+                plan.records.save(memo)
+            elif rows[0] is not None:  # a new head: every folder's rows
+                plan.records.save(memo, head=rows[0], parts=_parts(plan, rows[1].new))
+            else:
+                new = rows[1].new
+                plan.records.save(memo, parts=_parts(plan, {f: new.get(f) for f in rows[1].made}))
         if frozen:
             gc.freeze()
         return Results(
@@ -167,28 +188,41 @@ def kb_results(
 
 
 def _tracking(
-    plan: Plan, kb: KnowledgeBase, target: Path, state_key: str, raw: bytes | None
-) -> tuple[bytes | None, TrackingRows | None, list[Diagnostic]]:
+    plan: Plan, kb: KnowledgeBase, target: Path, state_file: StateFile
+) -> tuple[bytes | None, tuple[TrackingRows | None, RowMemo] | None, list[Diagnostic]]:
     """TRACKING.md's text (in UTF-8) and the rows to keep, or the state file's problems (then no text).
 
+    The rows come with the head to keep them with when it is a new one (None: the kept head holds).
     The state comes from the kept rows when they were rendered from the same state file bytes, from the
     file otherwise (none yet: not synced).
     """
     config = plan.config
-    key = (repr(config), str(target), state_key)
-    kept = _kept(plan, key)
+    kept = _kept(plan, (repr(config), str(target), state_file.key))
+    raw = state_file.bytes() if kept is None else None  # the key follows what is read
+    if state_file.diags:
+        return None, None, state_file.diags
+    key = (repr(config), str(target), state_file.key)
     if kept is not None:
         state = state_from_values(_unpickled_state(kept.state))
     elif raw is not None:
-        state, problems = decode_state(raw, config.rel(config.state_file))
+        state, problems = decode_state(raw, state_file.rel)
         if problems:
             return None, None, problems
     else:
         state = UpstreamState()
     rows = _old_rows(plan, kept)
     text = _render(kb, state, config, target, rows)
-    values = kept.state if kept is not None else pickle.dumps(state_values(state), pickle.HIGHEST_PROTOCOL)
-    return text, TrackingRows(key, rows.new, values), []
+    if kept is not None:
+        return text, (None, rows), []
+    values = pickle.dumps(state_values(state), pickle.HIGHEST_PROTOCOL)
+    return text, (TrackingRows(key, values), rows), []
+
+
+def _parts(plan: Plan, rows: Mapping[str, object]) -> dict[str, object]:
+    """The rows by folder name as the record cache's parts, by the folder's path (as the plan holds it);
+    a folder without rows has an empty part."""
+    root = str(plan.config.analyses_dir)
+    return {f"{root}/{name}": found if found is not None else {} for name, found in rows.items()}
 
 
 def _unpickled_state(blob: bytes) -> StateValues:
@@ -222,31 +256,26 @@ def _name(folder: str) -> str:
 
 
 def _kept(plan: Plan, key: tuple[str, str, str]) -> TrackingRows | None:
-    """What the last render kept (`RecordCache.derived`), when it was kept for `key`."""
-    kept = plan.records.derived if plan.records is not None else None
+    """What the last render kept its rows with (`RecordCache.head`), when it was kept for `key`."""
+    kept = plan.records.head if plan.records is not None else None
     return kept if isinstance(kept, TrackingRows) and kept.key == key else None
 
 
 def _old_rows(plan: Plan, kept: TrackingRows | None) -> RowMemo:
-    """The kept rows of every folder the cache answered for and that did not change since they were
-    kept (`RecordCache.outdated`): rendered from the records of this run."""
+    """The kept rows of every folder the cache answered for (`RecordCache.parts`): rendered from the
+    records of this run."""
     if plan.records is None:
         return RowMemo(keep=False)  # nowhere to keep them
     if kept is None:
         return RowMemo()
-    outdated = plan.records.outdated  # changed since the rows were kept: their rows are older
-    hits = {_name(folder) for folder, _, _, hit in plan.folders if hit and folder not in outdated}
-    return RowMemo(
-        {section: {f: r for f, r in rows.items() if f in hits} for section, rows in kept.rows.items()}
-    )
-
-
-def _read_state(config: Config) -> tuple[str, bytes | None, list[Diagnostic]]:
-    """The state file's digest ("" when it cannot be read), its bytes (None when there are none), problems."""
-    raw, diags = read_state_bytes(config.state_file, config.rel(config.state_file))
-    if raw is None:
-        return ("" if diags else "missing"), None, diags
-    return hashlib.sha256(raw).hexdigest(), raw, []
+    parts = plan.records.parts()
+    old: dict[str, dict[str, tuple[object, bytes]]] = {}
+    for folder, _, _, hit in plan.folders:
+        if hit:
+            found = parts.get(folder)
+            if isinstance(found, dict):
+                old[_name(folder)] = found
+    return RowMemo(old)
 
 
 def _memo(plan: Plan, config: Config, tracking: Path | None, state_key: str) -> Memo | None:
@@ -281,10 +310,10 @@ def _patched(plan: Plan, memo: Memo, loaded: dict[str, FolderResult]) -> Memo | 
         return None
     by_folder = dict(memo.by_folder)
     for (folder, names, stats), result in zip(changed, results, strict=True):
-        records.put(folder, names, stats, result)
+        records.put(folder, names, stats, result, same=True)
         by_folder.pop(folder, None)
         if result[1]:
             by_folder[folder] = tuple(result[1])
     patched = replace(memo, by_folder=by_folder)
-    records.save(patched, same_records=True)
+    records.save(patched)
     return patched

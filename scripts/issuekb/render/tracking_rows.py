@@ -3,11 +3,12 @@
 A render after a few edits differs from the last one in a few rows: the issue table, the timeline and
 the contribution table have a row per analysis, "Needs attention" a few lines per analysis, and most of
 a render's time goes into formatting them (links, escaped titles). A `RowMemo` carries the rows of a
-previous render, by section and analysis folder. `row` takes one from it when the inputs it was rendered
+previous render, by analysis folder and section. `row` takes one from it when the inputs it was rendered
 from, beyond the analysis's own record, are equal (an issue row's fix, which a duplicate inherits from
 its canonical issue); a section whose rows read the record alone uses `kept` and `put` (the attention
-lines keep their kinds and lines as the inputs). The caller (`issuekb.results`) keeps the rows in the
-record cache and hands back only those of folders whose files did not change; whatever else a row reads
+lines keep their kinds and lines as the inputs). The caller (`issuekb.results`) keeps each folder's rows in
+the record cache beside its record, writes again only the folders in `made`, and hands back only the
+rows of folders whose files did not change; whatever else a row reads
 (the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for all the
 rows.
 
@@ -24,7 +25,7 @@ from typing import Any
 
 __all__ = ["Line", "RowMemo", "Rows"]
 
-#: section -> analysis folder -> (the inputs beyond the record, the row's line in UTF-8)
+#: analysis folder -> section -> (the inputs beyond the record, the row's line in UTF-8)
 Rows = dict[str, dict[str, tuple[object, bytes]]]
 #: a line of TRACKING.md: text, or a row in UTF-8 (`RowMemo.row`)
 Line = str | bytes
@@ -33,36 +34,46 @@ Line = str | bytes
 @dataclass(slots=True)
 class RowMemo:
     """The rows of a previous render (`old`, each rendered from the very record it is asked for with)
-    and those of this render (`new`, every row, for the next; none when not `keep`: nobody keeps them)."""
+    and those of this render (`new`, every row, for the next; none when not `keep`: nobody keeps them),
+    by analysis folder and section. `made` names the folders with a row that is not the old one."""
 
     old: Mapping[str, Mapping[str, tuple[object, bytes]]] = field(default_factory=dict)
     new: Rows = field(default_factory=dict)
     keep: bool = True
+    made: set[str] = field(default_factory=set)
 
     def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> bytes:
         """The line of `folder`'s row in `section`, in UTF-8: the old one when rendered from equal
         `inputs`, else `make(*args)`."""
-        old = self.old.get(section)  # `kept` and `put` inlined: a call per row of every table
-        found = old.get(folder) if old is not None else None
-        line = found[1] if found is not None and found[0] == inputs else make(*args).encode()
+        old = self.old.get(folder)  # `kept` and `put` inlined: a call per row of every table
+        found = old.get(section) if old is not None else None
+        if found is not None and found[0] == inputs:
+            line = found[1]
+        else:
+            line = make(*args).encode()
+            self.made.add(folder)
         if self.keep:
-            new = self.new.get(section)
+            new = self.new.get(folder)
             if new is None:
-                new = self.new[section] = {}
-            new[folder] = (inputs, line)
+                new = self.new[folder] = {}
+            new[section] = (inputs, line)
         return line
 
     def kept(self, section: str, folder: str) -> tuple[object, bytes] | None:
         """What a previous render left for `folder` in `section` ((inputs, line)), whatever its inputs:
         for a caller whose row depends on the record alone."""
-        old = self.old.get(section)
-        return old.get(folder) if old is not None else None
+        old = self.old.get(folder)
+        return old.get(section) if old is not None else None
 
     def put(self, section: str, folder: str, inputs: object, line: bytes) -> None:
         """Leave `folder`'s row in `section` for the next render (unless nobody keeps them)."""
+        old = self.old.get(folder)
+        found = old.get(section) if old is not None else None
+        if found is None or found[0] != inputs or found[1] != line:
+            self.made.add(folder)
         if not self.keep:
             return
-        new = self.new.get(section)
+        new = self.new.get(folder)
         if new is None:
-            new = self.new[section] = {}
-        new[folder] = (inputs, line)
+            new = self.new[folder] = {}
+        new[section] = (inputs, line)
