@@ -20,9 +20,10 @@ from issuekb.config import load_config
 
 @dataclass
 class CacheFile:
-    """The base file: its index (key, generation, entries, memo) and its bulk."""
+    """The base file: its index (key, generation, entries, note), its memo and its bulk."""
 
     index: dict[str, Any]
+    memo: object
     generation: str
     records: dict[str, bytes]
     #: the head value, pickled (None: none kept)
@@ -37,11 +38,14 @@ def read(root: Path) -> CacheFile:
     assert cache.compact()
     assert not (root / CACHE_DIR / JOURNAL_FILE).exists()
     with (root / CACHE_DIR / CACHE_FILE).open("rb") as handle:
-        index, (generation, records, head, parts) = pickle.load(handle), pickle.load(handle)
-    assert index["generation"] == generation
-    return CacheFile(index, generation, records, head, parts)
+        index, (tag, memo) = pickle.load(handle), pickle.load(handle)
+        generation, records, head, parts = pickle.load(handle)
+    assert index["generation"] == generation == tag
+    return CacheFile(index, memo, generation, records, head, parts)
 
 
 def write(root: Path, cache: CacheFile) -> None:
-    bulk = (cache.generation, cache.records, cache.head, cache.parts)
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(cache.index) + pickle.dumps(bulk))
+    memo = pickle.dumps((cache.generation, cache.memo))
+    index = pickle.dumps({**cache.index, "memo_size": len(memo)})
+    bulk = pickle.dumps((cache.generation, cache.records, cache.head, cache.parts))
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(index + memo + bulk)

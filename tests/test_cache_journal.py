@@ -15,7 +15,7 @@ from issuekb.cachestore import JOURNAL_FILE, Journal, read_journal, write_journa
 from issuekb.config import load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
 from issuekb.kb import ANALYSIS_FILE, load_kb
-from issuekb.results import Memo, Results, kb_results
+from issuekb.results import Results, kb_results
 from issuekb.statefile import MISSING, read_state_file
 
 MARK = "journal-mark"
@@ -102,9 +102,12 @@ def test_the_journal_holds_for_its_own_base_file_and_key_alone(tmp_path: Path) -
     file = tmp_path / CACHE_FILE
     marked = Diagnostic.warning(MARK, "analyses/0001-a/analysis.md", 1, "from the journal")
     records: dict[str, bytes | None] = {"0001-a": pickle.dumps((None, [marked])), "0002-b": None}
-    assert write_journal(file, ("key",), "base-1", Journal({"0002-b": None}, records, {}, "memo"))
+    assert write_journal(file, ("key",), "base-1", Journal({"0002-b": None}, records, {}, "note"), "memo")
     found = read_journal(file, ("key",), "base-1")
-    assert found is not None and found.records == records and found.memo == "memo" and found.folders() == 2
+    assert found is not None and found.records == records and found.note == "note" and found.folders() == 2
+    assert found.load_memo(file) == "memo"
+    assert write_journal(file, ("key",), "base-1", Journal(), "another memo")  # the journal replaced
+    assert found.load_memo(file) is None  # the memo of another journal is not taken for this one
     assert read_journal(file, ("key",), "base-2") is None  # written on another base file
     assert read_journal(file, ("other",), "base-1") is None
 
@@ -142,9 +145,8 @@ def test_the_state_digest_is_taken_from_its_stat_while_that_is_the_same(broken: 
     state = synced(broken, "aaaa")
     first = results(broken)
     assert first.tracking is not None and "aaaa" in first.tracking
-    memo = cachefile.read(broken).index["memo"]
-    assert isinstance(memo, Memo) and memo.state_seen is not None
-    assert memo.state_seen[:2] == (state.stat().st_size, state.stat().st_mtime_ns)
+    note = cachefile.read(broken).index["note"]
+    assert isinstance(note, tuple) and note[:2] == (state.stat().st_size, state.stat().st_mtime_ns)
     synced(broken, "bbbb")  # the same size and time stamp: trusted as unchanged, as the analyses are
     same = results(broken)
     assert same.from_memo and same.tracking is not None and "aaaa" in same.tracking
@@ -158,8 +160,7 @@ def test_a_recent_state_file_is_read_each_time(broken: Path) -> None:
     state = synced(broken, "aaaa")
     os.utime(state)  # modified now: its stat could stay the same through the next edit
     first = results(broken)
-    memo = cachefile.read(broken).index["memo"]
-    assert isinstance(memo, Memo) and memo.state_seen is None
+    assert cachefile.read(broken).index["note"] is None
     assert first.tracking is not None and "aaaa" in first.tracking
 
 
@@ -195,3 +196,15 @@ def test_folders_are_stat_ed_below_the_open_analyses_folder_which_is_closed_afte
         assert cache.check(folder, (ANALYSIS_FILE,)) == outside
     assert frozenset({ANALYSIS_FILE}) == _ALONE_NAMES
     assert _key(config)[1] == str(config.root)
+
+
+def test_a_touched_state_file_is_hashed_once_and_the_memo_still_answers(broken: Path) -> None:
+    state = synced(broken, "aaaa")
+    results(broken)
+    os.utime(state, (LONG_AGO + 60, LONG_AGO + 60))  # the same bytes, another time stamp
+    touched = results(broken)
+    assert touched.from_memo
+    note = cachefile.read(broken).index["note"]
+    assert isinstance(note, tuple) and note[1] == (LONG_AGO + 60) * 10**9
+    again = results(broken)
+    assert again.from_memo and outputs(again) == outputs(touched)

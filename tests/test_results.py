@@ -47,12 +47,12 @@ def outputs(result: Results) -> tuple[str, str, str | None, int]:
 def mark(root: Path) -> None:
     """Add a diagnostic and a TRACKING.md line that no real run produces to the stored memo."""
     cache = cachefile.read(root)
-    memo = cache.index["memo"]
+    memo = cache.memo
     assert isinstance(memo, Memo)
     assert memo.tracking is not None
     extra = Diagnostic.warning(MARK, "analyses", 1, "from the memo")
     tracking = (*memo.tracking[:2], memo.tracking[2] + MARK_LINE.encode())
-    cache.index["memo"] = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
+    cache.memo = dataclasses.replace(memo, rules=(*memo.rules, extra), tracking=tracking)
     cachefile.write(root, cache)
 
 

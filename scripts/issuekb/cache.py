@@ -134,7 +134,8 @@ class RecordCache:
 
     It is kept in two files (`issuekb.cachestore`): a base file, and a journal of the folders that
     changed since the base file was written. Opening reads the base file's index and the journal; the
-    records are read on the first `restore` (or `parts`, `head`), so a run that the memo answers never
+    memo when it is asked for, and the records on the first `restore` (or `parts`, `head`), so a run
+    after an edit never reads the memo, and one that the memo answers never
     reads them. A base file replaced in between holds another generation: its records are not used, and
     every folder is worked on again.
 
@@ -151,8 +152,8 @@ class RecordCache:
     today: int
     #: folder -> (folder mtime_ns, file names, the files' stats, the days the entry holds on)
     entries: dict[str, _IndexEntry] = field(default_factory=dict)
-    #: what the caller derived from exactly these entries (`issuekb.results`), or None
-    memo: object = None
+    #: a small value the caller keeps from run to run whatever the entries (read with them)
+    note: object = None
     #: folders asked for in this run: `save` drops every other entry (deleted or renamed folders)
     seen: set[str] = field(default_factory=set)
     changed: bool = False
@@ -167,6 +168,9 @@ class RecordCache:
     #: while `below` runs: the folders' parent, open, and the length of its path and a slash
     _dir_fd: int | None = None
     _cut: int = 0
+    #: the memo, once read (`memo`)
+    _memo: object = None
+    _memo_read: bool = False
 
     @classmethod
     def open(cls, config: Config, today: dt.date) -> RecordCache:
@@ -185,9 +189,9 @@ class RecordCache:
         cache._base, cache.entries = base, base.entries
         journal = read_journal(cache.file, cache.key, base.generation)
         if journal is None:
-            cache.memo = base.memo
+            cache.note = base.note
             return cache
-        cache._journal, cache.memo = journal, journal.memo
+        cache._journal, cache.note = journal, journal.note
         for folder, entry in journal.entries.items():
             if entry is None:
                 cache.entries.pop(folder, None)
@@ -290,6 +294,18 @@ class RecordCache:
         return None
 
     @property
+    def memo(self) -> object:
+        """What the caller derived from exactly these entries (`issuekb.results`), or None; read from the
+        file on the first call."""
+        if not self._memo_read:
+            self._memo_read = True
+            if self._journal.memo_offset >= 0:  # a journal was read: the memo is its own
+                self._memo = self._journal.load_memo(self.file)
+            elif self._base is not None:
+                self._memo = self._base.load_memo()
+        return self._memo
+
+    @property
     def only_edits(self) -> bool:
         """Every folder of this run has an entry, and every entry a folder: only known folders changed."""
         return not self.changed and self.seen == self.entries.keys()
@@ -381,19 +397,27 @@ class RecordCache:
         return self.seen <= self.entries.keys()
 
     def save(
-        self, memo: object = None, *, head: object = None, parts: dict[str, object] | None = None
+        self,
+        memo: object = None,
+        *,
+        note: object = None,
+        head: object = None,
+        parts: dict[str, object] | None = None,
     ) -> None:
         """Write the cache when it changed (atomically); entries of folders not seen in this run are dropped.
 
         A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
         entries) is kept with them when every folder has one (`complete`), and writes the file even when
-        no entry changed. `parts` are new parts by folder; with a new `head`, they are all the parts
+        no entry changed. `note` replaces the note (None keeps it). `parts` are new parts by folder; with a new `head`, they are all the parts
         there are (every other is dropped).
 
         After a few changes only the journal is written; the whole base file when there is none to build
         on, when the head changes or when the journal names too many folders (`issuekb.cachestore`).
         """
         journal = self._journal
+        if note is not None and note != self.note:
+            self.note = journal.note = note
+            self.changed = True
         stale = self.entries.keys() - self.seen
         for folder in stale:
             del self.entries[folder]
@@ -412,10 +436,9 @@ class RecordCache:
         ):
             written = self._write_whole(keep, head, parts or {})
         else:
-            journal.memo = keep
-            written = write_journal(self.file, self.key, base.generation, journal)
+            written = write_journal(self.file, self.key, base.generation, journal, keep)
         if written:
-            self.memo, self.changed = keep, False
+            self._memo, self._memo_read, self.changed = keep, True, False
 
     def compact(self) -> bool:
         """Write the whole base file now, the journal folded into it (and removed), the memo kept; False
@@ -444,9 +467,10 @@ class RecordCache:
             kept = {folder: part for folder, part in parts.items() if folder in entries}
             parts_blob = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
         generation = os.urandom(8).hex()
-        if not write_base(self.file, self.key, generation, (entries, memo), (records, head_blob, parts_blob)):
+        index = (entries, self.note, memo)
+        if not write_base(self.file, self.key, generation, index, (records, head_blob, parts_blob)):
             return False
         self.entries = entries
-        self._base = Base(self.file, generation, entries, memo, -1, records, head_blob, parts_blob)
+        self._base = Base(self.file, generation, entries, self.note, -1, -1, records, head_blob, parts_blob)
         self._journal = Journal()
         return True

@@ -43,7 +43,7 @@ from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.kb import KnowledgeBase, Plan, build_kb_parts, gc_paused, plan_kb
 from issuekb.render.tracking_rows import RowMemo
-from issuekb.statefile import Seen, StateFile, read_state_file
+from issuekb.statefile import StateFile, read_state_file
 from issuekb.upstream import (
     StateValues,
     UpstreamState,
@@ -79,9 +79,6 @@ class Memo:
     #: (TRACKING.md's path, digest of the state file's bytes, the text in UTF-8), when TRACKING.md was
     #: rendered (bytes, as it is rendered and written: no decoding of megabytes on a memo answer)
     tracking: tuple[str, str, bytes] | None
-    #: the state file's size, mtime_ns and digest, for the next run to take the digest from
-    #: (`issuekb.statefile`)
-    state_seen: Seen | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +132,9 @@ def kb_results(
     """
     with gc_paused():
         plan = plan_kb(config, today=today, cache=cache)
-        hint = plan.records.memo if plan.records is not None else None
         state = None
         if tracking is not None:
-            state = read_state_file(config, hint.state_seen if isinstance(hint, Memo) else None)
+            state = read_state_file(config, plan.records.note if plan.records is not None else None)
         state_diags = state.diags if state is not None else []
         memo = _memo(plan, config, tracking, state.key if state is not None else "")
         reread = plan.records.misses if memo is not None and plan.records is not None else 0
@@ -147,6 +143,9 @@ def kb_results(
             memo = _patched(plan, memo, loaded)
         answer = _answer(plan, memo, git, tracking is not None) if memo is not None else None
         if answer is not None:
+            records = plan.records
+            if records is not None and state is not None and state.seen not in (None, records.note):
+                records.save(memo, note=state.seen)  # the state file was touched: hash it once only
             return replace(answer, reread=reread)
         kb, by_folder, rules = build_kb_parts(plan, git=False, loaded=loaded)
         diags = [*(d for found in by_folder.values() for d in found), *rules]
@@ -163,23 +162,16 @@ def kb_results(
         if plan.records is not None:
             rendered = (str(tracking), state.key, text) if text is not None and state is not None else None
             folders = {folder: tuple(found) for folder, found in by_folder.items()}
-            memo = Memo(
-                repr(config),
-                len(kb.analyses),
-                folders,
-                tuple(rules),
-                claims,
-                located,
-                rendered,
-                state.seen if state else None,
-            )
+            memo = Memo(repr(config), len(kb.analyses), folders, tuple(rules), claims, located, rendered)
+            seen = state.seen if state is not None else None
             if rows is None:
-                plan.records.save(memo)
+                plan.records.save(memo, note=seen)
             elif rows[0] is not None:  # a new head: every folder's rows
-                plan.records.save(memo, head=rows[0], parts=_parts(plan, rows[1].new))
+                plan.records.save(memo, note=seen, head=rows[0], parts=_parts(plan, rows[1].new))
             else:
                 new = rows[1].new
-                plan.records.save(memo, parts=_parts(plan, {f: new.get(f) for f in rows[1].made}))
+                made = {f: new.get(f) for f in rows[1].made}
+                plan.records.save(memo, note=seen, parts=_parts(plan, made))
         if frozen:
             gc.freeze()
         return Results(

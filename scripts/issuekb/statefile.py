@@ -3,8 +3,8 @@ needed.
 
 TRACKING.md's memo and kept rows belong to the state file's bytes, so every run needs their SHA-256.
 The file is as large as the knowledge base (7 MB at 10,000 issues), and reading and hashing it took a
-twentieth of a run that the memo answers. So the memo also remembers the file's size and `mtime_ns`
-with its digest (`seen`), as the record cache does for the analyses: while the file's stat is the
+twentieth of a run that the memo answers. So the record cache also keeps the file's size and
+`mtime_ns` with its digest (`seen`, as its note), as it does for the analyses: while the file's stat is the
 same, the digest is taken from there and the bytes are read only if the state itself is needed (the
 kept rows were rendered from other bytes, or none were kept). A file modified in the last seconds is
 not remembered (`issuekb.cache`'s racy time stamps), and whatever is read is hashed again.
