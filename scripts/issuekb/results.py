@@ -166,12 +166,8 @@ def kb_results(
             seen = state.seen if state is not None else None
             if rows is None:
                 plan.records.save(memo, note=seen)
-            elif rows[0] is not None:  # a new head: every folder's rows
+            else:  # with a new head, every folder's rows (none were old); else those that changed
                 plan.records.save(memo, note=seen, head=rows[0], parts=_parts(plan, rows[1].new))
-            else:
-                new = rows[1].new
-                made = {f: new.get(f) for f in rows[1].made}
-                plan.records.save(memo, note=seen, parts=_parts(plan, made))
         if frozen:
             gc.freeze()
         return Results(
@@ -211,10 +207,9 @@ def _tracking(
 
 
 def _parts(plan: Plan, rows: Mapping[str, object]) -> dict[str, object]:
-    """The rows by folder name as the record cache's parts, by the folder's path (as the plan holds it);
-    a folder without rows has an empty part."""
+    """The rows by folder name as the record cache's parts, by the folder's path (as the plan holds it)."""
     root = str(plan.config.analyses_dir)
-    return {f"{root}/{name}": found if found is not None else {} for name, found in rows.items()}
+    return {f"{root}/{name}": found for name, found in rows.items()}
 
 
 def _unpickled_state(blob: bytes) -> StateValues:

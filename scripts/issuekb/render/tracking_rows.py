@@ -7,7 +7,7 @@ previous render, by analysis folder and section. `row` takes one from it when th
 from, beyond the analysis's own record, are equal (an issue row's fix, which a duplicate inherits from
 its canonical issue); a section whose rows read the record alone uses `kept` and `put` (the attention
 lines keep their kinds and lines as the inputs). The caller (`issuekb.results`) keeps each folder's rows in
-the record cache beside its record, writes again only the folders in `made`, and hands back only the
+the record cache beside its record, writes again only the folders in `new`, and hands back only the
 rows of folders whose files did not change; whatever else a row reads
 (the configuration, where TRACKING.md is, the upstream state) is part of the caller's key for all the
 rows.
@@ -33,30 +33,28 @@ Line = str | bytes
 
 @dataclass(slots=True)
 class RowMemo:
-    """The rows of a previous render (`old`, each rendered from the very record it is asked for with)
-    and those of this render (`new`, every row, for the next; none when not `keep`: nobody keeps them),
-    by analysis folder and section. `made` names the folders with a row that is not the old one."""
+    """The rows of a previous render (`old`, each rendered from the very record it is asked for with),
+    and those of this render that are not the old ones (`new`), by analysis folder and section.
+
+    A folder in `new` has all its rows there (its old ones, all rendered from the same record, and the
+    new), so that its rows can be kept again as a whole; a folder whose rows are all old ones is not in
+    it (nothing of it needs keeping again). Nothing is collected when not `keep` (nobody keeps them).
+    """
 
     old: Mapping[str, Mapping[str, tuple[object, bytes]]] = field(default_factory=dict)
     new: Rows = field(default_factory=dict)
     keep: bool = True
-    made: set[str] = field(default_factory=set)
 
     def row(self, section: str, folder: str, inputs: object, make: Callable[..., str], *args: Any) -> bytes:
         """The line of `folder`'s row in `section`, in UTF-8: the old one when rendered from equal
         `inputs`, else `make(*args)`."""
-        old = self.old.get(folder)  # `kept` and `put` inlined: a call per row of every table
+        old = self.old.get(folder)  # `kept` inlined: a call per row of every table
         found = old.get(section) if old is not None else None
         if found is not None and found[0] == inputs:
-            line = found[1]
-        else:
-            line = make(*args).encode()
-            self.made.add(folder)
+            return found[1]
+        line = make(*args).encode()
         if self.keep:
-            new = self.new.get(folder)
-            if new is None:
-                new = self.new[folder] = {}
-            new[section] = (inputs, line)
+            self._rows(folder, old)[section] = (inputs, line)
         return line
 
     def kept(self, section: str, folder: str) -> tuple[object, bytes] | None:
@@ -66,14 +64,16 @@ class RowMemo:
         return old.get(section) if old is not None else None
 
     def put(self, section: str, folder: str, inputs: object, line: bytes) -> None:
-        """Leave `folder`'s row in `section` for the next render (unless nobody keeps them)."""
+        """`folder`'s row in `section` in this render: left for the next one unless it is the old one."""
         old = self.old.get(folder)
         found = old.get(section) if old is not None else None
-        if found is None or found[0] != inputs or found[1] != line:
-            self.made.add(folder)
-        if not self.keep:
-            return
+        if self.keep and (found is None or found[0] != inputs or found[1] != line):
+            self._rows(folder, old)[section] = (inputs, line)
+
+    def _rows(
+        self, folder: str, old: Mapping[str, tuple[object, bytes]] | None
+    ) -> dict[str, tuple[object, bytes]]:
         new = self.new.get(folder)
         if new is None:
-            new = self.new[folder] = {}
-        new[section] = (inputs, line)
+            new = self.new[folder] = dict(old) if old is not None else {}
+        return new
