@@ -212,7 +212,7 @@ class Plan:
 
     def path(self, folder: str) -> Path:
         """The analysis.md of `folder` (one of `folders`)."""
-        return child_path(self.config.analyses_dir, os.path.basename(folder), ANALYSIS_FILE)  # noqa: PTH119
+        return child_path(self.config.analyses_dir, folder.rpartition("/")[2], ANALYSIS_FILE)
 
     def load(self, folder: str, names: frozenset[str]) -> FolderResult:
         """The work on `folder` (one of `folders`): read, model and check its files."""

@@ -60,11 +60,6 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text and "\n" not in text else md_inline(text)
 
 
-def _repos(ctx: Context) -> list[str]:
-    """The configured upstream first, then every other repository an analysis names."""
-    return [ctx.upstream, *(r for r in ctx.kb.repos if r != ctx.upstream)]
-
-
 def _header(ctx: Context) -> list[str]:
     config = ctx.kb.config
     lines = [
@@ -80,7 +75,7 @@ def _header(ctx: Context) -> list[str]:
         "Upstream state:",
         "",
     ]
-    for repo in _repos(ctx):
+    for repo in ctx.repos():
         found = ctx.state.repos.get(repo)
         if found is None or found.synced_at is None:
             lines.append(f"- {repo}: not synced")
@@ -93,7 +88,7 @@ def _header(ctx: Context) -> list[str]:
 def _summary(ctx: Context) -> list[str]:
     analyses = ctx.analyses()
     stats = compute_stats(analyses, months=False)
-    repos = len({a.ref.repo for a in analyses})
+    repos = len(ctx.named_repos())
     lines = ["## Summary", ""]
     if not stats.total:
         return [*lines, "No analyses yet.", ""]
@@ -211,7 +206,7 @@ def render_tracking_bytes(
     string of the whole file in between."""
     ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo(keep=False))
     lines: list[Line] = [*_header(ctx), *_summary(ctx), *_attention(ctx)]
-    for repo in _repos(ctx):
+    for repo in ctx.repos():
         lines += tracking_tables.issues(ctx, repo)
     lines += tracking_tables.clusters(ctx)
     lines += tracking_tables.shared_commits(ctx)

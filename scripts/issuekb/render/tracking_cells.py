@@ -84,10 +84,23 @@ class Context:
     _links: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: `analyses()`, filled on the first call (every section asks)
     _analyses: list[Analysis] = field(default_factory=list, repr=False, compare=False)
+    #: `KnowledgeBase.repos`, read once (`repos`)
+    _named: list[list[str]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def upstream(self) -> str:
         return self.kb.config.upstream
+
+    def named_repos(self) -> list[str]:
+        """Every repository an analysis names (`KnowledgeBase.repos`: a pass over the analyses, made once
+        for the whole render)."""
+        if not self._named:
+            self._named.append(self.kb.repos)
+        return self._named[0]
+
+    def repos(self) -> list[str]:
+        """The configured upstream first, then every other repository an analysis names."""
+        return [self.upstream, *(r for r in self.named_repos() if r != self.upstream)]
 
     def analyses(self) -> list[Analysis]:
         """Each issue's analysis once, in the knowledge base's order."""
