@@ -38,7 +38,7 @@ class Stage:
 STAGES = (
     Stage("list the folders, stat every file, read the cache's index", "issuekb.results", "plan_kb"),
     Stage("read and hash the upstream state file (or take its digest)", "issuekb.results", "read_state_file"),
-    Stage("read the changed folders for the memo", "issuekb.results", "_patched"),
+    Stage("read the changed folders again (for the memo)", "issuekb.results", "_reread"),
     Stage("answer from the memo", "issuekb.results", "_answer"),
     Stage("the records and the rules", "issuekb.results", "build_kb_parts"),
     Stage(

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 import cachefile
 from conftest import LONG_AGO, TODAY, write_file
 from issuekb.cache import _ALONE_NAMES, CACHE_DIR, CACHE_FILE, RecordCache, _key
-from issuekb.cachestore import JOURNAL_FILE, Journal, read_journal, write_journal
+from issuekb.cachestore import JOURNAL_FILE, Base, Journal, read_journal, write_journal
 from issuekb.config import load_config
 from issuekb.diagnostics import Diagnostic, format_diagnostics
 from issuekb.kb import ANALYSIS_FILE, load_kb
@@ -208,3 +211,28 @@ def test_a_touched_state_file_is_hashed_once_and_the_memo_still_answers(broken: 
     assert isinstance(note, tuple) and note[1] == (LONG_AGO + 60) * 10**9
     again = results(broken)
     assert again.from_memo and outputs(again) == outputs(touched)
+
+
+def test_the_memo_is_read_only_when_the_changed_folders_hold_the_same_records(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TRACKING.md's text is in the memo: a run after a front-matter edit has no use for it."""
+    reads: list[str] = []
+    for owner in (Base, Journal):
+        original = owner.load_memo
+
+        def counted(self: object, *args: Path, original: Callable[..., object] = original) -> object:
+            reads.append(type(self).__name__)
+            return original(self, *args)
+
+        monkeypatch.setattr(owner, "load_memo", counted)
+    results(broken)
+    target = analysis_files(broken)[-1]
+    append([target], "More words.", tick=60)  # its record is the same: the memo answers
+    assert results(broken).from_memo and reads == ["Base"]
+    assert results(broken).from_memo and reads == ["Base", "Journal"]  # the memo is now the journal's
+    write_file(target, target.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1))
+    os.utime(target, (LONG_AGO + 120, LONG_AGO + 120))
+    edited = results(broken)
+    assert not edited.from_memo and reads == ["Base", "Journal"]  # not read for a new record
+    assert outputs(edited) == outputs(results(broken, cache=False))

@@ -136,11 +136,14 @@ def kb_results(
         if tracking is not None:
             state = read_state_file(config, plan.records.note if plan.records is not None else None)
         state_diags = state.diags if state is not None else []
-        memo = _memo(plan, config, tracking, state.key if state is not None else "")
-        reread = plan.records.misses if memo is not None and plan.records is not None else 0
+        memo, reread = None, 0
         loaded: dict[str, FolderResult] = {}
-        if memo is not None and reread:
-            memo = _patched(plan, memo, loaded)
+        if plan.records is not None and plan.records.only_edits:
+            reread = plan.records.misses  # the memo is read only when those folders hold the same records
+            if not reread or _reread(plan, loaded):
+                memo = _memo(plan, config, tracking, state.key if state is not None else "")
+            if memo is not None and reread:
+                memo = _patched(plan, memo, loaded)
         answer = _answer(plan, memo, git, tracking is not None) if memo is not None else None
         if answer is not None:
             records = plan.records
@@ -266,10 +269,10 @@ def _old_rows(plan: Plan, kept: TrackingRows | None) -> RowMemo:
 
 
 def _memo(plan: Plan, config: Config, tracking: Path | None, state_key: str) -> Memo | None:
-    """The memo when it may hold for this run: no folder came or went, the same configuration and (for
-    TRACKING.md) the same state file. Folders that changed are then checked by `_patched`."""
+    """The memo when it may hold for this run: no folder came or went (`RecordCache.only_edits`, which
+    the caller checked), the same configuration and (for TRACKING.md) the same state file."""
     records = plan.records
-    if records is None or not records.only_edits:
+    if records is None:
         return None
     memo = records.memo
     if not isinstance(memo, Memo) or memo.config != repr(config):
@@ -279,24 +282,28 @@ def _memo(plan: Plan, config: Config, tracking: Path | None, state_key: str) -> 
     return memo
 
 
-def _patched(plan: Plan, memo: Memo, loaded: dict[str, FolderResult]) -> Memo | None:
-    """The memo with the changed folders' own diagnostics, when each holds the record the cache holds.
+def _reread(plan: Plan, loaded: dict[str, FolderResult]) -> bool:
+    """Read again the folders that changed (their results are left in `loaded`, for the memo or the full
+    run not to read them again); whether each holds the record the cache holds (then the memo may still
+    answer: only their own diagnostics can have changed)."""
+    records = plan.records
+    assert records is not None  # only with the cache
+    for folder, names, _, hit in plan.folders:
+        if not hit:
+            loaded[folder] = plan.load(folder, names)
+    return all(records.same_record(folder, result) for folder, result in loaded.items())
 
-    The changed folders are read again and recorded, and the new memo is written with them; None (and
-    nothing recorded) when one of them holds another record: their results are then left in `loaded`,
-    for the full run not to read them again.
-    """
+
+def _patched(plan: Plan, memo: Memo, loaded: dict[str, FolderResult]) -> Memo:
+    """The memo with the changed folders' own diagnostics (each folder of `loaded` holds the record the
+    cache holds: `_reread`); the folders are recorded, and the new memo is written with them."""
     records = plan.records
     assert records is not None  # `_memo` answered
-    changed = [(folder, names, stats) for folder, names, stats, hit in plan.folders if not hit]
-    results = [plan.load(folder, names) for folder, names, _ in changed]
-    if not all(
-        records.same_record(folder, result) for (folder, _, _), result in zip(changed, results, strict=True)
-    ):
-        loaded.update((folder, result) for (folder, _, _), result in zip(changed, results, strict=True))
-        return None
     by_folder = dict(memo.by_folder)
-    for (folder, names, stats), result in zip(changed, results, strict=True):
+    for folder, names, stats, hit in plan.folders:
+        result = loaded.get(folder) if not hit else None
+        if result is None:
+            continue
         records.put(folder, names, stats, result, same=True)
         by_folder.pop(folder, None)
         if result[1]:
