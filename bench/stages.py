@@ -46,7 +46,9 @@ STAGES = (
     ),
     Stage("cross-file rules and the link graph", "issuekb.kb", "validate", "the records and the rules"),
     Stage("TRACKING.md", "issuekb.results", "_tracking"),
-    Stage("the kept rows and upstream state", "issuekb.results", "_kept", "TRACKING.md"),
+    Stage("what the kept rows were rendered with (their head)", "issuekb.results", "_kept", "TRACKING.md"),
+    Stage("the kept rows, unpickled", "issuekb.cache", "RecordCache.parts", "TRACKING.md"),
+    Stage("the kept upstream state, rebuilt", "issuekb.results", "state_from_values", "TRACKING.md"),
     Stage("render", "issuekb.results", "_render", "TRACKING.md"),
     Stage("write the cache", "issuekb.cache", "RecordCache.save"),
 )
