@@ -169,16 +169,17 @@ def _attention(ctx: Context) -> list[Line]:
         kept = ctx.rows.kept(_ATTENTION, analysis.folder)
         mine: tuple[tuple[str, bytes], ...]
         if kept is not None and isinstance(kept[0], tuple):
-            mine = kept[0]
+            mine = kept[0]  # kept as it is: nothing to leave for the next render
         else:
             items = record_items(analysis, issue, ctx.state)
             mine = tuple((item.kind.value, _item_line(ctx, item).encode()) for item in items)
-        ctx.rows.put(_ATTENTION, analysis.folder, mine, b"")
+            ctx.rows.put(_ATTENTION, analysis.folder, mine, b"")
         for kind, line in mine:
             found[kind].append(line)
-        duplicate = duplicate_item(analysis, issue, ctx.graph)
-        if duplicate is not None:
-            found[duplicate.kind.value].append(_item_line(ctx, duplicate).encode())
+        if issue.state_reason == "duplicate":  # `duplicate_item`'s first test, without two calls
+            duplicate = duplicate_item(analysis, issue, ctx.graph)
+            if duplicate is not None:
+                found[duplicate.kind.value].append(_item_line(ctx, duplicate).encode())
     if not any(found.values()):
         return [*lines, "Nothing needs attention.", ""]
     for kind in Kind:
