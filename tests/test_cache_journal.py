@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -236,3 +237,13 @@ def test_the_memo_is_read_only_when_the_changed_folders_hold_the_same_records(
     edited = results(broken)
     assert not edited.from_memo and reads == ["Base", "Journal"]  # not read for a new record
     assert outputs(edited) == outputs(results(broken, cache=False))
+
+
+def test_the_state_digest_outlives_the_first_journal(broken: Path) -> None:
+    state = synced(broken, "aaaa")
+    results(broken)  # a whole base file, with the state file's stat and digest
+    append(analysis_files(broken)[-1:], "More words.", tick=60)
+    results(broken)  # the first journal on that base file
+    assert (broken / CACHE_DIR / JOURNAL_FILE).exists()
+    note = RecordCache.open(load_config(broken), TODAY).note
+    assert isinstance(note, tuple) and note[2] == hashlib.sha256(state.read_bytes()).hexdigest()

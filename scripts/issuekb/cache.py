@@ -416,7 +416,7 @@ class RecordCache:
         """
         journal = self._journal
         if note is not None and note != self.note:
-            self.note = journal.note = note
+            self.note = note
             self.changed = True
         stale = self.entries.keys() - self.seen
         for folder in stale:
@@ -436,6 +436,7 @@ class RecordCache:
         ):
             written = self._write_whole(keep, head, parts or {})
         else:
+            journal.note = self.note  # the base file's, unless replaced: the journal's is the one read
             written = write_journal(self.file, self.key, base.generation, journal, keep)
         if written:
             self._memo, self._memo_read, self.changed = keep, True, False
