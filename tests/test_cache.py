@@ -214,7 +214,8 @@ def test_new_and_removed_folders(broken: Path) -> None:
         broken / "analyses" / "0099-new" / "analysis.md",
         "---\nissue: 99\ntitle: New\nstatus: paused\n---\n# New\n\nSee #31.\n",
     )
-    age(broken)
+    age(broken / "analyses" / "0099-new")  # its file; the others keep their stats (and change times)
+    os.utime(broken / "analyses" / "0099-new", (LONG_AGO, LONG_AGO))
     _, diags, _ = run(broken, cache=True)
     assert marked(diags) == folders(broken) - {"0099-new"}
     _, fresh, _ = run(broken, cache=False)
@@ -364,3 +365,22 @@ def test_every_date_of_a_front_matter_bounds_the_days_of_its_entry() -> None:
     }
     found = sorted(dt.date.fromordinal(day) for day in issuekb.cache._dates(meta))
     assert found == [dt.date(2028, 2, 3), dt.date(2029, 5, 5), dt.date(2030, 1, 2), dt.date(2031, 1, 1)]
+
+
+def test_a_permission_change_or_a_file_renamed_into_place_is_seen(broken: Path) -> None:
+    """Neither changes the size or the modification time; the change time and the inode tell."""
+    run(broken, cache=True)
+    mark(broken)
+    target = broken / "analyses" / "0043-valid" / "analysis.md"
+    target.chmod(0o600)  # a user without read access would now get an error: the fresh run says so
+    other = broken / "analyses" / "0041-body-empty" / "analysis.md"
+    stat, folder = other.stat(), other.parent.stat()
+    copy = other.with_name("analysis.md.new")
+    shutil.copy2(other, copy)  # `cp -p`: the same bytes, size and time stamp, another inode
+    copy.replace(other)
+    os.utime(other.parent, ns=(folder.st_mtime_ns, folder.st_mtime_ns))  # its listing is as it was
+    assert (other.stat().st_size, other.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    _, diags, _ = run(broken, cache=True)
+    assert marked(diags) == folders(broken) - {"0043-valid", "0041-body-empty"}
+    _, fresh, _ = run(broken, cache=False)
+    assert [d for d in diags if d.code != MARK] == fresh

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import cachefile
+import issuekb.statefile
 from conftest import LONG_AGO, TODAY, write_file
 from issuekb.cache import _ALONE_NAMES, CACHE_DIR, CACHE_FILE, RecordCache, _key
 from issuekb.cachestore import JOURNAL_FILE, Base, Journal, read_journal, write_journal
@@ -145,19 +146,37 @@ def synced(root: Path, label: str) -> Path:
     return state
 
 
-def test_the_state_digest_is_taken_from_its_stat_while_that_is_the_same(broken: Path) -> None:
+def state_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The state file reads of the runs that follow (`issuekb.statefile` reads it for every run)."""
+    reads: list[Path] = []
+    original = issuekb.statefile.read_state_bytes
+
+    def counted(path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
+        reads.append(path)
+        return original(path, rel)
+
+    monkeypatch.setattr(issuekb.statefile, "read_state_bytes", counted)
+    return reads
+
+
+def test_the_state_digest_is_taken_from_its_stat_while_that_is_the_same(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = state_reads(monkeypatch)
     state = synced(broken, "aaaa")
     first = results(broken)
-    assert first.tracking is not None and "aaaa" in first.tracking
-    note = cachefile.read(broken).index["note"]
-    assert isinstance(note, tuple) and note[:2] == (state.stat().st_size, state.stat().st_mtime_ns)
-    synced(broken, "bbbb")  # the same size and time stamp: trusted as unchanged, as the analyses are
-    same = results(broken)
-    assert same.from_memo and same.tracking is not None and "aaaa" in same.tracking
-    os.utime(state, (LONG_AGO + 60, LONG_AGO + 60))
+    assert first.tracking is not None and "aaaa" in first.tracking and len(reads) == 1
+    st = state.stat()
+    assert cachefile.read(broken).index["note"][:4] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    assert results(broken).from_memo and len(reads) == 1  # the digest from the stat: not read
+    synced(broken, "bbbb")  # the same size and time stamp: the change time tells
+    assert state.stat().st_mtime_ns == st.st_mtime_ns and state.stat().st_size == st.st_size
     changed = results(broken)
     assert changed.tracking is not None and "bbbb" in changed.tracking and "aaaa" not in changed.tracking
-    assert outputs(changed) == outputs(results(broken, cache=False))
+    assert outputs(changed) == outputs(results(broken, cache=False)) and len(reads) == 3
+    assert results(broken).from_memo and len(reads) == 3
+    state.chmod(0o600)  # permissions (which can make it unreadable): the change time tells again
+    assert results(broken).from_memo and len(reads) == 4
 
 
 def test_a_recent_state_file_is_read_each_time(broken: Path) -> None:
@@ -172,13 +191,21 @@ def test_the_state_file_is_read_when_it_changed_after_its_digest_was_taken(broke
     state = synced(broken, "aaaa")
     config = load_config(broken)
     st = state.stat()
-    found = read_state_file(config, (st.st_size, st.st_mtime_ns, "0" * 64))
+    found = read_state_file(config, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "0" * 64))
     assert found.key == "0" * 64 and found.raw is None  # taken from the hint: not read
     raw = found.bytes()
     assert raw == state.read_bytes() and found.key != "0" * 64 and found.seen is None
     assert read_state_file(config, found.seen).raw is not None  # no hint: read and hashed
     state.unlink()
-    assert read_state_file(config, (st.st_size, st.st_mtime_ns, "0" * 64)).key == MISSING
+    assert (
+        read_state_file(config, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "0" * 64)).key
+        == MISSING
+    )
+    write_file(state, "{}")
+    assert (
+        read_state_file(config, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "0" * 64)).raw
+        == b"{}"
+    )
 
 
 def open_fds() -> int:
@@ -246,4 +273,4 @@ def test_the_state_digest_outlives_the_first_journal(broken: Path) -> None:
     results(broken)  # the first journal on that base file
     assert (broken / CACHE_DIR / JOURNAL_FILE).exists()
     note = RecordCache.open(load_config(broken), TODAY).note
-    assert isinstance(note, tuple) and note[2] == hashlib.sha256(state.read_bytes()).hexdigest()
+    assert isinstance(note, tuple) and note[4] == hashlib.sha256(state.read_bytes()).hexdigest()

@@ -3,7 +3,7 @@
 A run over thousands of analyses spends most of its time on files that did not change since the last
 run: reading and parsing them, modelling and checking each front matter and body, and listing each
 folder. The cache keeps, per analysis folder, the names of its files (with the folder's `mtime_ns`,
-which changes when a file is added, removed or renamed in it), the size and `mtime_ns` of
+which changes when a file is added, removed or renamed in it), the size, `mtime_ns`, `ctime_ns` and inode of
 `analysis.md` and of each companion page, and the results of the per-file work: the modelled
 `Analysis` and its per-file diagnostics (load, model and body rules). The knowledge-base-wide rules
 (uniqueness, duplicate chains, the graph, git) run on the records, unless the memo that
@@ -61,8 +61,10 @@ RACY_NS = 2_000_000_000
 #: What the per-folder work yields: the analysis (None when unusable) and its diagnostics.
 FolderResult = tuple["Analysis | None", "list[Diagnostic]"]
 
-#: (file name, size, mtime_ns) of analysis.md and of each companion, in that order
-Stats = tuple[tuple[str, int, int], ...]
+#: (file name, size, mtime_ns, ctime_ns, inode) of analysis.md and of each companion, in that order: the
+#: change time and the inode also see a change of permissions and a file renamed into place with the
+#: same size and time stamp (`cp -p`, `tar x`, `rsync -t`)
+Stats = tuple[tuple[str, int, int, int, int], ...]
 _Stats = Stats
 #: The days (date ordinals, first and last) on which an entry holds: see `_days`.
 _Days = tuple[int, int]
@@ -92,6 +94,10 @@ def cache_version() -> str:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def _times(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _days(result: FolderResult, today: int) -> _Days:
@@ -239,11 +245,10 @@ class RecordCache:
         try:
             if len(files) == 1:  # most folders: analysis.md alone
                 st = os.stat(f"{rel}/{files[0]}", dir_fd=fd)
-                stats: _Stats | None = ((files[0], st.st_size, st.st_mtime_ns),)
+                stats: _Stats | None = ((files[0], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),)
             else:
                 stats = tuple(
-                    (name, (st := os.stat(f"{rel}/{name}", dir_fd=fd)).st_size, st.st_mtime_ns)
-                    for name in files
+                    (name, (st := os.stat(f"{rel}/{name}", dir_fd=fd)).st_size, *_times(st)) for name in files
                 )
         except OSError:
             stats = None

@@ -3,8 +3,10 @@ needed.
 
 TRACKING.md's memo and kept rows belong to the state file's bytes, so every run needs their SHA-256.
 The file is as large as the knowledge base (7 MB at 10,000 issues), and reading and hashing it took a
-twentieth of a run that the memo answers. So the record cache also keeps the file's size and
-`mtime_ns` with its digest (`seen`, as its note), as it does for the analyses: while the file's stat is the
+twentieth of a run that the memo answers. So the record cache also keeps the file's size, `mtime_ns`,
+`ctime_ns` and inode with its digest (`seen`, as its note), as it does for the analyses (the change time
+and the inode see a change of permissions, which can make the file unreadable, and a file renamed
+into place with the same size and time stamp): while the file's stat is the
 same, the digest is taken from there and the bytes are read only if the state itself is needed (the
 kept rows were rendered from other bytes, or none were kept). A file modified in the last seconds is
 not remembered (`issuekb.cache`'s racy time stamps), and whatever is read is hashed again.
@@ -26,8 +28,8 @@ __all__ = ["MISSING", "Seen", "StateFile", "read_state_file"]
 
 #: the key of a knowledge base without a state file (not synced yet)
 MISSING = "missing"
-#: (size, mtime_ns, SHA-256 in hex) of a state file as read once
-Seen = tuple[int, int, str]
+#: (size, mtime_ns, ctime_ns, inode, SHA-256 in hex) of a state file as read once
+Seen = tuple[int, int, int, int, str]
 
 
 @dataclass(slots=True)
@@ -71,9 +73,11 @@ def read_state_file(config: Config, hint: object = None) -> StateFile:
     except OSError:
         st = None  # reading it says what is wrong
     now = time.time_ns()
-    stat = (st.st_size, st.st_mtime_ns) if st is not None and now - st.st_mtime_ns >= RACY_NS else None
-    if stat is not None and isinstance(hint, tuple) and len(hint) == 3 and hint[:2] == stat:
-        return StateFile(path, rel, str(hint[2]), None, [], (*stat, str(hint[2])))
+    stat = None
+    if st is not None and now - st.st_mtime_ns >= RACY_NS:
+        stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if stat is not None and isinstance(hint, tuple) and len(hint) == 5 and hint[:4] == stat:
+        return StateFile(path, rel, str(hint[4]), None, [], (*stat, str(hint[4])))
     state = StateFile(path, rel, "", None, [], None)
     state._take(*read_state_bytes(path, rel))
     if stat is not None and state.raw is not None:
