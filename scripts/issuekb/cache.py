@@ -210,8 +210,11 @@ class RecordCache:
         """While the block runs, `names` and `check` stat each folder (`root`'s path, a slash and a name,
         as `discover` names them) and its files from `root`, open: the kernel then walks one or two
         components for each path rather than all of them."""
+        directory = getattr(os, "O_DIRECTORY", None)  # POSIX only, as `dir_fd` is
         try:
-            fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+            if directory is None or os.stat not in os.supports_dir_fd:
+                raise OSError("no dir_fd here")
+            fd = os.open(root, os.O_RDONLY | directory)
         except OSError:  # the full paths then, as outside the block
             yield
             return
