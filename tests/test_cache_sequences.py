@@ -2,8 +2,8 @@
 
 The other cache tests check one invalidation each. Here hypothesis draws sequences of the changes a
 knowledge base sees (fields, texts, companions, folders added and removed, the upstream state file
-rewritten or touched), each followed by a run that renders TRACKING.md or one that does not (`check`) on the golden broken
-knowledge base with a synced state, and each cached run (the memo, the journal, the kept rows, the state
+rewritten or touched), each followed by a run that renders TRACKING.md or one that does not
+(`check`), on the golden broken knowledge base with a synced state, and each cached run (the memo, the journal, the kept rows, the state
 file's remembered digest) is compared with a run without the cache: the diagnostics as JSON, the number
 of analyses and TRACKING.md. The journal is folded into the base file after a few folders here, so
 that sequences cross that boundary too.

@@ -3,8 +3,8 @@
 A run over thousands of analyses spends most of its time on files that did not change since the last
 run: reading and parsing them, modelling and checking each front matter and body, and listing each
 folder. The cache keeps, per analysis folder, the names of its files (with the folder's `mtime_ns`,
-which changes when a file is added, removed or renamed in it), the size, `mtime_ns`, `ctime_ns` and inode of
-`analysis.md` and of each companion page, and the results of the per-file work: the modelled
+which changes when a file is added, removed or renamed in it), the size, `mtime_ns`, `ctime_ns` and
+inode of `analysis.md` and of each companion page, and the results of the per-file work: the modelled
 `Analysis` and its per-file diagnostics (load, model and body rules). The knowledge-base-wide rules
 (uniqueness, duplicate chains, the graph, git) run on the records, unless the memo that
 `issuekb.results` keeps beside them answers for the whole run.
@@ -211,11 +211,11 @@ class RecordCache:
         as `discover` names them) and its files from `root`, open: the kernel then walks one or two
         components for each path rather than all of them."""
         directory = getattr(os, "O_DIRECTORY", None)  # POSIX only, as `dir_fd` is
-        try:
-            if directory is None or os.stat not in os.supports_dir_fd:
-                raise OSError("no dir_fd here")
-            fd = os.open(root, os.O_RDONLY | directory)
-        except OSError:  # the full paths then, as outside the block
+        fd = None
+        if directory is not None and os.stat in os.supports_dir_fd:
+            with contextlib.suppress(OSError):
+                fd = os.open(root, os.O_RDONLY | directory)
+        if fd is None:  # the full paths then, as outside the block
             yield
             return
         self._dir_fd, self._cut = fd, len(str(root)) + 1
@@ -248,7 +248,7 @@ class RecordCache:
         try:
             if len(files) == 1:  # most folders: analysis.md alone
                 st = os.stat(f"{rel}/{files[0]}", dir_fd=fd)
-                stats: _Stats | None = ((files[0], st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),)
+                stats: _Stats | None = ((files[0], st.st_size, *_times(st)),)
             else:
                 stats = tuple(
                     (name, (st := os.stat(f"{rel}/{name}", dir_fd=fd)).st_size, *_times(st)) for name in files
@@ -416,8 +416,8 @@ class RecordCache:
 
         A changed entry drops the memo, which belonged to the old entries; `memo` (derived from this run's
         entries) is kept with them when every folder has one (`complete`), and writes the file even when
-        no entry changed. `note` replaces the note (None keeps it). `parts` are new parts by folder; with a new `head`, they are all the parts
-        there are (every other is dropped).
+        no entry changed. `note` replaces the note (None keeps it). `parts` are new parts by folder; with
+        a new `head`, they are all the parts there are (every other is dropped).
 
         After a few changes only the journal is written; the whole base file when there is none to build
         on, when the head changes or when the journal names too many folders (`issuekb.cachestore`).
