@@ -39,7 +39,11 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class MonthCount:
-    """Analyses reported and resolved in one calendar month (`YYYY-MM`)."""
+    """Analyses reported and resolved in one calendar month (`YYYY-MM`).
+
+    `resolved` counts the analyses whose status is `resolved` by their `resolved_on` month: the same
+    analyses the status shares count as resolved, less those without a date (`Stats.resolved_undated`).
+    """
 
     month: str
     reported: int
@@ -61,6 +65,8 @@ class Stats:
     by_month: tuple[MonthCount, ...]
     #: analyses without a reported date (not in `by_month`'s reported counts)
     undated: int
+    #: resolved analyses without a `resolved_on` date (not in `by_month`'s resolved counts)
+    resolved_undated: int = 0
 
     def status(self, key: Status | str) -> Count:
         """The count of one status (a zero count for a status nobody has)."""
@@ -99,8 +105,9 @@ def compute_stats(analyses: Iterable[Analysis], *, months: bool = True) -> Stats
     if not months:
         return Stats(total, tuple(by_status), by_resolution, with_resolution, by_month=(), undated=0)
     reported = Counter(month_of(a.reported) for a in items if a.reported)
-    resolved = Counter(month_of(a.resolved_on) for a in items if a.resolved_on)
-    dates = [d for a in items for d in (a.reported, a.resolved_on) if d]
+    done = [a for a in items if a.status is Status.RESOLVED]
+    resolved = Counter(month_of(a.resolved_on) for a in done if a.resolved_on)
+    dates = [a.reported for a in items if a.reported] + [a.resolved_on for a in done if a.resolved_on]
     every = _months(min(dates), max(dates)) if dates else []
     return Stats(
         total=total,
@@ -109,6 +116,7 @@ def compute_stats(analyses: Iterable[Analysis], *, months: bool = True) -> Stats
         with_resolution=with_resolution,
         by_month=tuple(MonthCount(m, reported[m], resolved[m]) for m in every),
         undated=sum(1 for a in items if a.reported is None),
+        resolved_undated=sum(1 for a in done if a.resolved_on is None),
     )
 
 

@@ -61,8 +61,11 @@ STATUS_COLOURS: dict[str, str] = {
 _OTHER_COLOURS = ("#d9534f", "#17a2b8", "#c2185b", "#7c8c2c")
 _MONTH_RE = re.compile(r"^(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])$")
 
-# Activity chart geometry (user units of the viewBox).
+# Activity chart geometry (user units of the viewBox): `_W` wide, `NARROW_W` for a phone's column, where
+# a user unit is about a CSS pixel, so the 11 and 12 unit texts stay that size (a re-layout, not a
+# scaled-down picture).
 _W, _H = 720, 300
+NARROW_W = 340
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 12, 40, 250
 _MAX_BAR = 28
 _LABEL_CHARS_W = 7.0  # approximate width of one character of 11px text
@@ -136,31 +139,34 @@ def _activity_desc(rows: list[tuple[str, int, int]]) -> str:
     return desc
 
 
-def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity") -> str:
+def activity_chart(
+    months: Iterable[MonthRow], *, ident: str = "issuekb-activity", narrow: bool = False
+) -> str:
     """A grouped bar chart of analyses reported and resolved per month, as an HTML block.
 
     `months` holds `(month "YYYY-MM", reported, resolved)` tuples or `stats.MonthCount` records, in
     any order and possibly sparse: the gaps between the first and the last month are drawn as zero
     (`fill_months`). No months gives a small "no dated analyses" picture. `ident` must be unique on
-    the page.
+    the page. `narrow` lays the chart out `NARROW_W` units wide instead of 720 (fewer month labels).
     """
     rows = fill_months(months)
+    width = NARROW_W if narrow else _W
     title = "Analyses reported and resolved per month"
     if not rows:
-        body = [text(_W / 2, 30, "No dated analyses yet", anchor="middle")]
+        body = [text(width / 2, 30, "No dated analyses yet", anchor="middle")]
         return document(
-            ident, _W, 48, title, "No analysis has a reported or resolved date.", body, kind="activity"
+            ident, width, 48, title, "No analysis has a reported or resolved date.", body, kind="activity"
         )
 
     top, step = _nice_top(max(max(r[1], r[2]) for r in rows))
-    plot_w, plot_h = _W - _RIGHT - _LEFT, _BOTTOM - _TOP
+    plot_w, plot_h = width - _RIGHT - _LEFT, _BOTTOM - _TOP
     group = plot_w / len(rows)
     bar = min(group * 0.4, _MAX_BAR)
 
     def y_of(value: int) -> float:
         return _BOTTOM - plot_h * value / top
 
-    grid = "".join(f"M{_LEFT} {num(y_of(t))}H{_W - _RIGHT}" for t in range(step, top + 1, step))
+    grid = "".join(f"M{_LEFT} {num(y_of(t))}H{width - _RIGHT}" for t in range(step, top + 1, step))
     body = [f'<path class="ik-grid" d="{grid}"/>', '<g font-size="11" text-anchor="end">']
     body += [text(_LEFT - 6, y_of(t) + 4, str(t)) for t in range(0, top + 1, step)]
     body.append("</g>")
@@ -179,7 +185,7 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
 
     first = _month_index(rows[0][0])
     stride = _stride(group, len(rows))
-    axis = f"M{_LEFT} {_BOTTOM}H{_W - _RIGHT}"
+    axis = f"M{_LEFT} {_BOTTOM}H{width - _RIGHT}"
     labels: list[str] = []
     for i in range(len(rows)):
         index = first + i
@@ -192,7 +198,7 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
     body.append(f'<path class="ik-axis" d="{axis}"/>')
     body += ['<g font-size="11" text-anchor="middle">', *labels, "</g>"]
 
-    body.append(text((_LEFT + _W - _RIGHT) / 2, _H - 8, "month", anchor="middle"))
+    body.append(text((_LEFT + width - _RIGHT) / 2, _H - 8, "month", anchor="middle"))
     body.append(
         text(
             0,
@@ -202,12 +208,12 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
             extra=f'transform="translate(14 {(_TOP + _BOTTOM) // 2}) rotate(-90)"',
         )
     )
-    legend_x = _W - _RIGHT - 190
+    legend_x = width - _RIGHT - 190
     body.append(f'<rect class="ik-rep" x="{legend_x}" y="12" width="14" height="14"/>')
     body.append(text(legend_x + 20, 24, "reported"))
     body.append(f'<rect class="ik-res" x="{legend_x + 100}" y="12" width="14" height="14"/>')
     body.append(text(legend_x + 120, 24, "resolved"))
-    return document(ident, _W, _H, title, _activity_desc(rows), body, kind="activity")
+    return document(ident, width, _H, title, _activity_desc(rows), body, kind="activity")
 
 
 def _status_rows(counts: Mapping[str, int] | Iterable[_CountLike]) -> list[tuple[str, int]]:
@@ -227,23 +233,27 @@ def _colour(key: str, others: list[str]) -> str:
     return html_attr(f"var(--issuekb-status-{safe_id(key)},{fallback})")
 
 
-def status_chart(counts: Mapping[str, int] | Iterable[_CountLike], *, ident: str = "issuekb-status") -> str:
+def status_chart(
+    counts: Mapping[str, int] | Iterable[_CountLike], *, ident: str = "issuekb-status", narrow: bool = False
+) -> str:
     """The status shares as a horizontal stacked bar with a legend of counts and percentages.
 
     `counts` maps a status to its number of analyses (or is `stats.Stats.by_status`). Known statuses
     come in `Status` order, others after them alphabetically; zero counts appear in the legend only.
-    No analyses gives a small "no analyses" picture. `ident` must be unique on the page.
+    No analyses gives a small "no analyses" picture. `ident` must be unique on the page. `narrow` lays
+    it out `NARROW_W` units wide, with one legend entry a line.
     """
     rows = _status_rows(counts)
+    width = NARROW_W if narrow else _W
     total = sum(count for _, count in rows)
     title = "Analyses by status"
     if not total:
-        empty = [text(_W / 2, 30, "No analyses yet", anchor="middle")]
-        return document(ident, _W, 48, title, "There are no analyses.", empty, kind="status")
+        empty = [text(width / 2, 30, "No analyses yet", anchor="middle")]
+        return document(ident, width, 48, title, "There are no analyses.", empty, kind="status")
 
     others = [k for k, _ in rows if k not in STATUS_COLOURS]
     labels = [f"{key}: {count} ({percent(Fraction(count, total))})" for key, count in rows]
-    left, right, bar_top, bar_h = 8, _W - 8, 8, 32
+    left, right, bar_top, bar_h = 8, width - 8, 8, 32
     body: list[str] = []
     done = 0
     for (key, count), label in zip(rows, labels, strict=True):
@@ -256,7 +266,8 @@ def status_chart(counts: Mapping[str, int] | Iterable[_CountLike], *, ident: str
             f'<rect x="{num(x0)}" y="{bar_top}" width="{num(x1 - x0)}" height="{bar_h}" style="fill:{_colour(key, others)}">'
             f"<title>{html_text(clean(label))}</title></rect>"
         )
-    per_row, cell, row_h = 3, (right - left) / 3, 22
+    per_row = 1 if narrow else 3
+    cell, row_h = (right - left) / per_row, 22
     legend_top = bar_top + bar_h + 14
     for i, ((key, _), label) in enumerate(zip(rows, labels, strict=True)):
         x = left + cell * (i % per_row)
@@ -267,4 +278,4 @@ def status_chart(counts: Mapping[str, int] | Iterable[_CountLike], *, ident: str
         body.append(text(x + 20, y + 12, label))
     height = legend_top + row_h * math.ceil(len(rows) / per_row) + 4
     desc = f"{total} analyses: " + "; ".join(labels) + "."
-    return document(ident, _W, height, title, desc, body, kind="status")
+    return document(ident, width, height, title, desc, body, kind="status")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from issuekb.render.escape import html_attr, html_text
@@ -33,9 +33,11 @@ __all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
 DEFAULT_MAX_NODES = 12
 
 _W = 760
+NARROW_W = 340  # a phone's column: one node a row, text at its own size (a re-layout, not a scaled picture)
 _NODE_W, _NODE_H, _PITCH, _PAD = 180, 44, 56, 12
 _LEFT_X, _CENTRE_X, _RIGHT_X = 10, (_W - 180) // 2, _W - 10 - 180
 _CHARS = 24  # characters of 12px text that fit in a node
+_NARROW_CHARS = 44  # characters of 12px text across the narrow layout's centre box
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
@@ -65,7 +67,7 @@ def _groups(center: IssueRef, hood: Neighbourhood) -> list[tuple[str, bool | Non
         ("canonical", False, canonical),
         ("duplicate", True, hood.duplicates),
         ("related", False, hood.related),
-        ("referenced by", True, hood.referenced_by),
+        ("references", True, hood.referenced_by),  # read along the arrow: the node mentions the centre
         ("shares a fix", None, hood.shares_commits_with),
     ]
     seen = {center}
@@ -107,11 +109,17 @@ def _box_h(lines: list[str]) -> float:
     return max(_NODE_H, 16 * len(lines) + 12)
 
 
-def _box(x: float, y: float, height: float, lines: list[str]) -> list[str]:
-    """A box with `lines` of text centred in it (the `<svg>` centres every text)."""
-    out = [f'<rect x="{num(x)}" y="{num(y)}" width="{_NODE_W}" height="{num(height)}"/>']
-    top = y + (height - 16 * len(lines)) / 2 + 12
-    out += [text(x + _NODE_W / 2, top + 16 * i, line) for i, line in enumerate(lines)]
+def _box(
+    x: float, y: float, height: float, lines: list[str], width: float = _NODE_W, caption: str = ""
+) -> list[str]:
+    """A box with `lines` of text centred in it (the `<svg>` centres every text), under a smaller
+    `caption` line when one is given."""
+    out = [f'<rect x="{num(x)}" y="{num(y)}" width="{num(width)}" height="{num(height)}"/>']
+    shown = [caption, *lines] if caption else lines
+    top = y + (height - 16 * len(shown)) / 2 + 12
+    for i, line in enumerate(shown):
+        extra = 'font-size="11" font-style="italic"' if caption and i == 0 else ""
+        out.append(text(x + width / 2, top + 16 * i, line, extra=extra))
     return out
 
 
@@ -143,6 +151,86 @@ def _desc(
     return f"Issues linked to {center_short}. " + "; ".join(parts) + "."
 
 
+@dataclass(slots=True)
+class _Drawing:
+    """A laid-out diagram: edge path data (with arrows, dashed), edge labels, the centre box and the nodes."""
+
+    width: float
+    height: float = 0
+    solid: str = ""
+    dashed: str = ""
+    labels: list[str] = field(default_factory=list)
+    centre: list[str] = field(default_factory=list)
+    boxes: list[str] = field(default_factory=list)
+
+    def edge(self, node: _Node, data: str) -> None:
+        if node.incoming is None:
+            self.dashed += data
+        else:
+            self.solid += data
+
+    def node(self, node: _Node, drawn: list[str], link: Callable[[IssueRef], str | None]) -> None:
+        tooltip = f"<title>{html_text(clean(node.label))}</title>"
+        url = _safe_url(link(node.ref)) if node.ref is not None else None
+        # One line per node: a browser keeps the line breaks inside a link as spaces.
+        if url:
+            self.boxes.append("".join([f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]))
+        else:  # an issue without a page, or the dashed "+N more"
+            start = '<g class="ik-d">' if node.ref is None else "<g>"
+            self.boxes.append("".join([start, tooltip, *drawn, "</g>"]))
+
+
+def _wide(nodes: list[_Node], centre_label: str, link: Callable[[IssueRef], str | None]) -> _Drawing:
+    """Incoming links in a column on the left, outgoing on the right, the centre box spanning every row
+    (so each edge is a horizontal line into it), each edge named above it."""
+    left, right = _columns(nodes)
+    rows = max(len(left), len(right), 1)
+    centre_lines = wrap(centre_label, _CHARS, 3)
+    inner = max(rows * _PITCH - (_PITCH - _NODE_H), _box_h(centre_lines))
+    drawing = _Drawing(_W, inner + 2 * _PAD, centre=_box(_CENTRE_X, _PAD, inner, centre_lines))
+    for column, on_left in ((left, True), (right, False)):
+        block = len(column) * _PITCH - (_PITCH - _NODE_H)
+        top = _PAD + (inner - block) / 2
+        x = _LEFT_X if on_left else _RIGHT_X
+        for i, node in enumerate(column):
+            y = top + i * _PITCH
+            data, edge_label = _edge(node, on_left, y + _NODE_H / 2)
+            drawing.edge(node, data)
+            if edge_label:
+                drawing.labels.append(edge_label)
+            drawing.node(node, _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2)), link)
+    return drawing
+
+
+def _narrow(nodes: list[_Node], centre_label: str, link: Callable[[IssueRef], str | None]) -> _Drawing:
+    """One column `NARROW_W` wide: the centre box on top, then a trunk line down the left with one node a
+    row, each named by its link in a smaller first line; the arrow of an incoming link points back at
+    the trunk (towards the centre), the arrow of an outgoing one at the node."""
+    trunk, node_x, right = 22, 44, NARROW_W - 10
+    centre_lines = wrap(centre_label, _NARROW_CHARS, 3)
+    centre_h = _box_h(centre_lines)
+    drawing = _Drawing(NARROW_W, centre=_box(10, _PAD, centre_h, centre_lines, right - 10))
+    y = _PAD + centre_h + 14
+    last = _PAD + centre_h
+    for node in nodes:
+        lines = wrap(clean(node.label), _NARROW_CHARS - 4, 2)
+        height = 16 * (len(lines) + 1) + 12
+        mid = y + height / 2
+        if node.incoming is None:
+            drawing.edge(node, f"M{trunk} {num(mid)}H{node_x}")
+        elif node.incoming:
+            drawing.edge(node, f"M{trunk} {num(mid)}l8-4v8zH{node_x}")
+        else:
+            drawing.edge(node, f"M{node_x} {num(mid)}l-8-4v8zH{trunk}")
+        drawing.node(node, _box(node_x, y, height, lines, right - node_x, caption=node.edge), link)
+        last = mid
+        y += height + 12
+    if nodes:
+        drawing.solid = f"M{trunk} {_PAD + centre_h}V{num(last)}" + drawing.solid
+    drawing.height = y - 12 + _PAD if nodes else centre_h + 2 * _PAD
+    return drawing
+
+
 def neighbourhood_svg(
     center: IssueRef,
     neighbourhood: Neighbourhood,
@@ -151,6 +239,7 @@ def neighbourhood_svg(
     label_for: Callable[[IssueRef], str] | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     ident: str | None = None,
+    narrow: bool = False,
 ) -> str:
     """The diagram of `center`'s links (`LinkGraph.neighbourhood(analysis)`) as an HTML block.
 
@@ -158,7 +247,8 @@ def neighbourhood_svg(
     is then drawn without a link); `label_for(ref)` gives its label (default: `#N`), for instance
     `"#N title"` (untrusted text is fine: it is cleaned, wrapped, truncated and escaped here; the full
     label shows as a tooltip). At most `max_nodes` (>= 2) nodes are drawn around the centre.
-    `ident` (default from `center`) must be unique on the page.
+    `ident` (default from `center`) must be unique on the page. `narrow` lays the diagram out in one
+    column `NARROW_W` units wide instead of three columns 760 wide.
     """
     if max_nodes < 2:
         raise ValueError("max_nodes must be at least 2")
@@ -175,56 +265,27 @@ def neighbourhood_svg(
     ]
     if total > len(nodes):
         nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
-    left, right = _columns(nodes)
-
-    rows = max(len(left), len(right), 1)
-    centre_lines = wrap(clean(label(center)), _CHARS, 3)
-    inner = max(rows * _PITCH - (_PITCH - _NODE_H), _box_h(centre_lines))
-    height = inner + 2 * _PAD
-    solid = dashed = ""  # path data of the edges with an arrow, and of the dashed ones
-    edge_labels: list[str] = []
-    boxes: list[str] = []
-    for column, on_left in ((left, True), (right, False)):
-        block = len(column) * _PITCH - (_PITCH - _NODE_H)
-        top = _PAD + (inner - block) / 2
-        x = _LEFT_X if on_left else _RIGHT_X
-        for i, node in enumerate(column):
-            y = top + i * _PITCH
-            data, edge_label = _edge(node, on_left, y + _NODE_H / 2)
-            if node.incoming is None:
-                dashed += data
-            else:
-                solid += data
-            if edge_label:
-                edge_labels.append(edge_label)
-            tooltip = f"<title>{html_text(clean(node.label))}</title>"
-            drawn = _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2))
-            url = _safe_url(link(node.ref)) if node.ref is not None else None
-            # One line per node: a browser keeps the line breaks inside a link as spaces.
-            if url:
-                boxes.append("".join([f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]))
-            else:  # an issue without a page, or the dashed "+N more"
-                start = '<g class="ik-d">' if node.ref is None else "<g>"
-                boxes.append("".join([start, tooltip, *drawn, "</g>"]))
-
-    short = center.short(center.repo)
-    # The centre box spans every row, so each edge is a horizontal line into it.
+    drawing = (_narrow if narrow else _wide)(nodes, clean(label(center)), link)
     body = [
-        *([f'<path class="ik-e" d="{solid}"/>'] if solid else []),
-        *([f'<path class="ik-e ik-d" d="{dashed}"/>'] if dashed else []),
-        *(['<g font-size="10">', *edge_labels, "</g>"] if edge_labels else []),
+        *([f'<path class="ik-e" d="{drawing.solid}"/>'] if drawing.solid else []),
+        *([f'<path class="ik-e ik-d" d="{drawing.dashed}"/>'] if drawing.dashed else []),
+        *(['<g font-size="11">', *drawing.labels, "</g>"] if drawing.labels else []),
         '<g class="ik-c" font-weight="bold">',
         f"<title>{html_text(clean(label(center)))}</title>",
-        *_box(_CENTRE_X, _PAD, inner, centre_lines),
+        *drawing.centre,
         "</g>",
-        *boxes,
+        *drawing.boxes,
     ]
+    short = center.short(center.repo)
     title = f"Links of {short}"
     desc = _desc(short, groups, lambda r: r.short(center.repo))
+    default_ident = f"ikl{center.number}-{zlib.crc32(center.repo.encode()) & 0xFFFF:x}" + (
+        "n" if narrow else ""
+    )
     return document(
-        ident or f"ikl{center.number}-{zlib.crc32(center.repo.encode()) & 0xFFFF:x}",
-        _W,
-        height,
+        ident or default_ident,
+        drawing.width,
+        drawing.height,
         title,
         desc,
         body,

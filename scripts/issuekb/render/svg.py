@@ -26,6 +26,7 @@ from issuekb.render.escape import html_attr, html_text
 __all__ = [
     "clean",
     "document",
+    "fitted",
     "num",
     "safe_id",
     "text",
@@ -145,3 +146,11 @@ def document(
         "</div>",
     ]
     return "\n".join(lines) + "\n"
+
+
+def fitted(wide: str, narrow: str) -> str:
+    """Two layouts of one picture (`document` blocks) in one block: the stylesheet shows the `wide` one
+    in a column wide enough for its text to keep its size, the `narrow` one otherwise (a container
+    query on `.issuekb-fit`); the hidden one is `display: none`, so neither assistive technology nor
+    search reads it twice."""
+    return f'<div class="issuekb-fit">\n{wide}{narrow}</div>\n'

@@ -193,19 +193,31 @@ def _item_line(ctx: Context, item: AttentionItem) -> str:
 
 
 def render_tracking(
-    kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState, links: Links, rows: RowMemo | None = None
+    kb: KnowledgeBase,
+    graph: LinkGraph,
+    state: UpstreamState,
+    links: Links,
+    rows: RowMemo | None = None,
+    *,
+    emoji: bool = True,
 ) -> str:
     """The whole TRACKING.md; with `rows`, rows of a previous render are taken from it and this render's
-    are left in it (`issuekb.render.tracking_rows`)."""
-    return render_tracking_bytes(kb, graph, state, links, rows).decode()
+    are left in it (`issuekb.render.tracking_rows`). Without `emoji`, statuses are words alone."""
+    return render_tracking_bytes(kb, graph, state, links, rows, emoji=emoji).decode()
 
 
 def render_tracking_bytes(
-    kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState, links: Links, rows: RowMemo | None = None
+    kb: KnowledgeBase,
+    graph: LinkGraph,
+    state: UpstreamState,
+    links: Links,
+    rows: RowMemo | None = None,
+    *,
+    emoji: bool = True,
 ) -> bytes:
     """`render_tracking` in UTF-8, as written: the rows are assembled as they are kept, without a
     string of the whole file in between."""
-    ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo(keep=False))
+    ctx = Context(kb, graph, state, links, rows if rows is not None else RowMemo(keep=False), emoji=emoji)
     lines: list[Line] = [*_header(ctx), *_summary(ctx), *_attention(ctx)]
     for repo in ctx.repos():
         lines += tracking_tables.issues(ctx, repo)

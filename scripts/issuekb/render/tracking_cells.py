@@ -78,6 +78,9 @@ class Context:
     state: UpstreamState
     links: Links
     rows: RowMemo = field(default_factory=RowMemo, repr=False, compare=False)
+    #: a status shown with its emoji ("✅ resolved"); without, the word alone (for a page that cannot
+    #: count on an emoji font)
+    emoji: bool = True
     #: title -> escaped title (every title is shown in the issue table and in the timeline)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: analysis folder -> `links.analysis` of it
@@ -151,8 +154,9 @@ class Context:
         return link
 
     # -- status, resolution, fix --------------------------------------------------------------------
-    @staticmethod
-    def status(status: Status | None) -> str:
+    def status(self, status: Status | None) -> str:
+        if not self.emoji:
+            return status.value if status is not None else "unknown"
         return _STATUS_LABELS[status]
 
     def resolution(self, analysis: Analysis, repo: str | None = None) -> str:

@@ -35,21 +35,22 @@ def issues(ctx: Context, repo: str) -> list[Line]:
         rows.append(ctx.rows.row("issues", analysis.folder, inputs, _issue_row, ctx, analysis, fix, repo))
     if not rows:
         return [*lines, "No analyses.", ""]
-    header = ["Issue", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Analysis"]
+    header = ["Analysis", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Issue"]
     return [*lines, *head(header), *rows, ""]
 
 
 def _issue_row(ctx: Context, analysis: Analysis, fix: Fix, repo: str) -> str:
+    # The analysis first (a reader opens it far more often than the upstream issue), upstream last.
     return row(
         [
-            ctx.issue_link(analysis.ref, repo),
+            f"[{ctx.short(analysis.ref, repo)}]({ctx.analysis_link(analysis)})",
             ctx.md_title(analysis),
             ctx.status(analysis.status),
             ctx.upstream_state(ctx.state.issue(analysis.ref), repo),
             ctx.resolution(analysis, repo),
             ctx.commits(fix, repo),
             ctx.pulls(fix, repo),
-            ctx.folder_link(analysis),
+            ctx.issue_link(analysis.ref),
         ]
     )
 

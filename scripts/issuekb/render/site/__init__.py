@@ -6,6 +6,7 @@ module. Pages are named by `src_uri` (see `paths` for the URL layout).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +19,14 @@ from issuekb.render.neighbourhood import neighbourhood_svg
 from issuekb.render.site import paths
 from issuekb.render.site.analysis_page import render_analysis, render_companion
 from issuekb.render.site.clusters import render_duplicates
+from issuekb.render.site.commits import group_commits, render_commit
+from issuekb.render.site.common import front_matter
 from issuekb.render.site.export import export_json
 from issuekb.render.site.home import SUMMARY_MARKER, render_home, render_summary
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.listings import render_all, render_status
 from issuekb.render.site.tags import group_tags, render_tag, render_tags_index
+from issuekb.render.svg import fitted
 from issuekb.render.tracking import render_tracking
 from issuekb.schema import Status
 from issuekb.upstream import UpstreamState
@@ -68,8 +72,11 @@ def _diagram(kb: KnowledgeBase, use_directory_urls: bool) -> Callable[[Analysis,
             short = ref.short(kb.config.upstream)
             return f"{short} {target.title}" if target is not None else short
 
-        svg = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for)
-        return _xlink(svg)
+        # Analyses that share a fix commit meet on the commit's page, not in every one's diagram.
+        hood = dataclasses.replace(hood, shares_commits_with=())
+        wide = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for)
+        narrow = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for, narrow=True)
+        return _xlink(fitted(wide, narrow))
 
     return draw
 
@@ -91,8 +98,9 @@ def render_site(
             add(
                 GeneratedPage(paths.companion_uri(analysis, companion), content, companion.path, in_nav=False)
             )
-    tracking = render_tracking(kb, graph, state, SiteLinks(kb.config.fork, paths.BOARD_URI))
-    add(GeneratedPage(paths.BOARD_URI, tracking))
+    # Statuses as words: a reader's machine may have no emoji font (empty boxes).
+    tracking = render_tracking(kb, graph, state, SiteLinks(kb.config.fork, paths.BOARD_URI), emoji=False)
+    add(GeneratedPage(paths.BOARD_URI, front_matter("Status board", listing=True) + tracking))
     add(GeneratedPage(paths.ALL_URI, render_all(kb, state)))
     for status in Status:
         add(GeneratedPage(paths.status_uri(status), render_status(kb, state, status)))
@@ -100,6 +108,8 @@ def render_site(
     add(GeneratedPage(paths.TAGS_URI, render_tags_index(kb, groups)))
     for tag, members in groups.values():
         add(GeneratedPage(paths.tag_uri(tag), render_tag(kb, state, tag, members), in_nav=False))
+    for sha, fixed in group_commits(kb, graph).values():
+        add(GeneratedPage(paths.commit_uri(sha), render_commit(kb, graph, state, sha, fixed), in_nav=False))
     add(GeneratedPage(paths.DUPLICATES_URI, render_duplicates(kb, graph, state)))
     add(GeneratedPage(paths.API_URI, export_json(kb, graph, state, use_directory_urls=use_directory_urls)))
     return site

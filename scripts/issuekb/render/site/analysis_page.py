@@ -1,8 +1,9 @@
 """One analysis as site pages: the analysis page and one sub-page per companion file.
 
 The analysis page is `# #N title`, a metadata panel (status, resolution, upstream state with its sync
-date, reporter, dates, fix commits and PRs, tags), a duplicate notice, the body with mentions linked,
-and the links from the graph: duplicate of, duplicates, related, referenced by, with a small diagram.
+date, reporter, dates, fix commits (each linking to its commit page, which lists every analysis it fixes) and
+PRs, tags), a duplicate notice, the body with mentions linked, and the links from the graph: duplicate
+of, duplicates, related, referenced by, with a small diagram.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from issuekb.model import Analysis, Companion
 from issuekb.refs import IssueRef
 from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.site.body import site_body
-from issuekb.render.site.common import front_matter, status_badge, synced_on, tag_link, upstream_badge
+from issuekb.render.site.common import (
+    ANALYSIS_BOOST,
+    front_matter,
+    status_badge,
+    synced_on,
+    tag_link,
+    upstream_badge,
+)
 from issuekb.render.site.links import SiteLinks
-from issuekb.render.site.paths import analysis_uri, companion_uri, md_link, status_uri
+from issuekb.render.site.paths import analysis_uri, commit_uri, companion_uri, md_link, status_uri
 from issuekb.upstream import UpstreamState
 
 __all__ = ["render_analysis", "render_companion"]
@@ -82,10 +90,10 @@ def _fix_rows(page: _Page) -> list[tuple[str, str]]:
     inherited = f" (inherited from {page.ref_link(fix.inherited_from)})" if fix.inherited_from else ""
     rows: list[tuple[str, str]] = []
     if fix.commits:
-        commits = []
-        for sha in fix.commits:
-            url = page.links.commit(sha)
-            commits.append(f"[`{sha}`]({url})" if url else f"`{sha}`")
+        keys = page.graph.commit_keys
+        commits = [
+            f"[`{md_cell(sha)}`]({md_link(page.uri, commit_uri(keys.get(sha, sha)))})" for sha in fix.commits
+        ]
         rows.append(("Fix commits", ", ".join(commits) + inherited))
     if fix.prs:
         prs = []
@@ -142,7 +150,8 @@ def _panel(page: _Page) -> str:
     if analysis.companions:
         parts = [f"[{c.title}]({md_link(page.uri, companion_uri(analysis, c))})" for c in analysis.companions]
         rows.append(("More pages", " · ".join(parts)))
-    lines = ['<div class="issuekb-meta" markdown>', "", "| Field | Value |", "|---|---|"]
+    # Kept out of the search index: a result's preview then starts with the analysis's own words.
+    lines = ['<div class="issuekb-meta" markdown data-search-exclude>', "", "| Field | Value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in rows]
     lines += ["", "</div>", ""]
     return "\n".join(lines)
@@ -166,7 +175,6 @@ def _sections(page: _Page, hood: Neighbourhood, diagram: str) -> str:
         ("Duplicates", [page.ref_item(ref) for ref in hood.duplicates]),
         ("Related", [page.ref_item(ref, analysis.related_notes.get(ref, "")) for ref in hood.related]),
         ("Referenced by", [page.ref_item(ref) for ref in hood.referenced_by]),
-        ("Shares fix commits with", [page.ref_item(ref) for ref in hood.shares_commits_with]),
     ]
     groups = [(title, items) for title, items in groups if items]
     if not groups:
@@ -192,7 +200,7 @@ def render_analysis(
     title = _title(page)
     body = site_body(analysis.body, kb, analysis.repo, page.uri).strip("\n")
     parts = [
-        front_matter(title),
+        front_matter(title, boost=ANALYSIS_BOOST),
         f"# {md_inline(page.short(analysis.ref))} {md_inline(analysis.title)}\n\n",
         _panel(page),
         "\n",
@@ -211,7 +219,7 @@ def render_companion(kb: KnowledgeBase, analysis: Analysis, companion: Companion
     back = md_link(uri, analysis_uri(analysis))
     body = site_body(companion.body, kb, analysis.repo, uri).strip("\n")
     return (
-        front_matter(title)
+        front_matter(title, boost=ANALYSIS_BOOST)
         + f"# {md_inline(short)} {md_inline(analysis.title)}: {companion.title}\n\n"
         + f"Part of the analysis of [{md_inline(short)} {md_inline(analysis.title)}]({back}).\n\n"
         + (body + "\n" if body else "")

@@ -8,6 +8,7 @@ from issuekb.refs import IssueRef
 from issuekb.render.escape import md_inline
 from issuekb.render.site.common import front_matter, status_badge
 from issuekb.render.site.paths import DUPLICATES_URI, analysis_uri, md_link
+from issuekb.render.words import counted, plural
 from issuekb.upstream import UpstreamState
 
 __all__ = ["render_duplicates"]
@@ -28,12 +29,13 @@ def render_duplicates(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState)
     """Clusters sorted by canonical issue; duplicate_of cycles listed apart."""
     clusters = list(graph.clusters.values())
     members = sum(len(c.members) for c in clusters)
-    lines = [front_matter("Duplicates"), "# Duplicates\n"]
+    lines = [front_matter("Duplicates", listing=True), "# Duplicates\n"]
     if not clusters:
         lines.append("No analysis is marked as a duplicate yet.\n")
     else:
         lines.append(
-            f"{members} issue(s) duplicate {len(clusters)} canonical issue(s). A duplicate inherits the fix "
+            f"{counted(members, 'issue')} {plural(members, 'duplicates', 'duplicate')} "
+            f"{counted(len(clusters), 'canonical issue')}. A duplicate inherits the fix "
             "of its canonical issue; chains of duplicates are followed to their end.\n"
         )
     for cluster in clusters:

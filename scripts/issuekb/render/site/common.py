@@ -16,6 +16,7 @@ from issuekb.schema import Status
 from issuekb.upstream import IssueState, UpstreamState
 
 __all__ = [
+    "ANALYSIS_BOOST",
     "LISTING_CLASS",
     "front_matter",
     "listing_table",
@@ -30,11 +31,27 @@ __all__ = [
 LISTING_CLASS = "issuekb-listing"
 
 
-def front_matter(title: str, description: str = "") -> str:
-    """YAML front matter for a generated page (JSON strings are valid YAML, so quoting is safe)."""
+#: Search ranking of an analysis page against hand-written pages (Material's `search.boost`): a reader
+#: who types an issue's number, title or error message is looking for its analysis.
+ANALYSIS_BOOST = 5
+
+
+def front_matter(
+    title: str, description: str = "", *, listing: bool = False, boost: float | None = None
+) -> str:
+    """YAML front matter for a generated page (JSON strings are valid YAML, so quoting is safe).
+
+    A `listing` (tables of analyses: status, tags, commits, the board) is kept out of the search index,
+    where it would outrank the analyses it lists, and gets the table-of-contents column's width (it has
+    no sections). `boost` raises the page in search results.
+    """
     lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
     if description:
         lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
+    if listing:
+        lines += ["hide: [toc]", "search: {exclude: true}"]
+    elif boost is not None:
+        lines.append(f"search: {{boost: {boost}}}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -94,7 +111,11 @@ def listing_table(
     *,
     show_status: bool = True,
 ) -> str:
-    """A Markdown table of analyses (issue, title, status, resolution, upstream state, dates, tags)."""
+    """A Markdown table of analyses (issue, title, status, resolution, upstream state, dates, tags).
+
+    The columns after the title keep their order counted from the end (`issuekb.css` hides the less
+    needed ones on narrow screens by `:nth-last-child`), whether or not the status column is shown.
+    """
     header = ["Issue", "Title"]
     if show_status:
         header.append("Status")

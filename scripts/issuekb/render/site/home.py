@@ -21,8 +21,10 @@ from issuekb.render.site.paths import (
     md_link,
     status_uri,
 )
+from issuekb.render.svg import fitted
+from issuekb.render.words import counted, plural
 from issuekb.schema import Status
-from issuekb.stats import compute_stats, percent
+from issuekb.stats import Stats, compute_stats, percent
 from issuekb.upstream import UpstreamState
 
 __all__ = ["SUMMARY_MARKER", "render_home", "render_summary"]
@@ -35,8 +37,27 @@ def _card(count: int, label: str, target: str) -> str:
     return f'- <span class="issuekb-count">{count}</span> [{label}]({md_link(HOME_URI, target)})'
 
 
+def _undrawn(stats: Stats) -> str:
+    """What the activity chart leaves out for want of a date, so its totals agree with the counts."""
+    resolved = stats.status(Status.RESOLVED).count
+    parts = []
+    if stats.resolved_undated:
+        parts.append(
+            f"{stats.resolved_undated} of the {counted(resolved, 'resolved analysis', 'resolved analyses')} "
+            f"{plural(stats.resolved_undated, 'has', 'have')} no resolved date"
+        )
+    if stats.undated:
+        parts.append(
+            f"{counted(stats.undated, 'analysis')} {plural(stats.undated, 'has', 'have')} no reported date"
+        )
+    return f"Not drawn: {'; '.join(parts)}.\n" if parts else ""
+
+
 def render_summary(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) -> str:
-    """Counts per status, duplicates, tags and attention items, then the charts (Markdown + inline SVG)."""
+    """Counts per status, duplicates, tags and analyses that need attention, then the charts (Markdown +
+    inline SVG, each drawn twice: for a wide and for a narrow column). Every count is of analyses, each
+    issue once, and the activity chart's bars add up to the status counts less the undated analyses,
+    which are named below it."""
     stats = compute_stats(a for a in kb.analyses if kb.by_ref.get(a.ref) is a)
     clusters = graph.clusters
     attention = needs_attention(kb, graph, state)
@@ -46,9 +67,12 @@ def render_summary(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) ->
         count = stats.status(status).count
         share = percent(stats.status(status).share)
         cards.append(_card(count, f"{status.value} ({share})", status_uri(status)))
-    cards.append(_card(sum(len(c.members) for c in clusters.values()), "duplicates", DUPLICATES_URI))
-    cards.append(_card(len(tags), "tags", TAGS_URI))
-    cards.append(_card(len(attention), "need attention", BOARD_URI))
+    duplicates = sum(len(c.members) for c in clusters.values())
+    cards.append(_card(duplicates, plural(duplicates, "duplicate"), DUPLICATES_URI))
+    cards.append(_card(len(tags), plural(len(tags), "tag"), TAGS_URI))
+    flagged = len({item.ref for item in attention})  # analyses, each with one or more items on the board
+    label = f"{plural(flagged, 'analysis')} {plural(flagged, 'needs', 'need')} attention"
+    cards.append(_card(flagged, label, BOARD_URI + "#needs-attention"))
     synced = sorted({day for repo in kb.repos if (day := synced_on(state, repo))})
     where = (
         f"Upstream state as of {', '.join(synced)} (the last sync that changed it)."
@@ -66,11 +90,17 @@ def render_summary(kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState) ->
         "",
         "## Activity",
         "",
-        activity_chart(stats.by_month),
-        "",
+        fitted(
+            activity_chart(stats.by_month),
+            activity_chart(stats.by_month, ident="issuekb-activity-n", narrow=True),
+        ),
+        _undrawn(stats),
         "## Status shares",
         "",
-        status_chart(stats.by_status),
+        fitted(
+            status_chart(stats.by_status),
+            status_chart(stats.by_status, ident="issuekb-status-n", narrow=True),
+        ),
         "",
     ]
     return "\n".join(lines)

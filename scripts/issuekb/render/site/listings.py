@@ -9,6 +9,7 @@ from __future__ import annotations
 from issuekb.kb import KnowledgeBase
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import ALL_URI, status_uri
+from issuekb.render.words import counted
 from issuekb.schema import Status
 from issuekb.upstream import UpstreamState
 
@@ -32,19 +33,15 @@ _STATUS_INTRO: dict[Status, str] = {
 }
 
 
-def _count(n: int) -> str:
-    return "1 analysis" if n == 1 else f"{n} analyses"
-
-
 def render_status(kb: KnowledgeBase, state: UpstreamState, status: Status) -> str:
     """The listing page of one status."""
     uri = status_uri(status)
     chosen = [a for a in kb.analyses if a.status is status]
     title = STATUS_TITLES[status]
     return (
-        front_matter(f"{title} analyses")
+        front_matter(f"{title} analyses", listing=True)
         + f"# {title}\n\n"
-        + f"{_count(len(chosen))} {_STATUS_INTRO[status]}.\n\n"
+        + f"{counted(len(chosen), 'analysis')} {_STATUS_INTRO[status]}.\n\n"
         + listing_table(uri, chosen, state, kb.config.upstream, show_status=False)
     )
 
@@ -52,8 +49,8 @@ def render_status(kb: KnowledgeBase, state: UpstreamState, status: Status) -> st
 def render_all(kb: KnowledgeBase, state: UpstreamState) -> str:
     """The listing page of every analysis."""
     return (
-        front_matter("All analyses")
+        front_matter("All analyses", listing=True)
         + "# All analyses\n\n"
-        + f"{_count(len(kb.analyses))}. Type in the box to filter; select a column header to sort.\n\n"
+        + f"{counted(len(kb.analyses), 'analysis')}. Type in the box to filter; select a column header to sort.\n\n"
         + listing_table(ALL_URI, kb.analyses, state, kb.config.upstream)
     )

@@ -8,6 +8,7 @@ Pages are named by their `src_uri` (a path as if the page were a file in `docs/`
     status/index.md                     TRACKING.md, rendered with site links
     status/<status>.md                  one listing page per status
     tags/index.md, tags/<tag>.md        the tags and one page per tag
+    commits/<sha>.md                    one page per fix commit: the analyses it fixes
     duplicates.md                       duplicate clusters
     api/analyses.json                   every record as plain JSON
 
@@ -31,6 +32,8 @@ __all__ = [
     "HOME_URI",
     "TAGS_URI",
     "analysis_uri",
+    "commit_slug",
+    "commit_uri",
     "companion_uri",
     "md_link",
     "page_url",
@@ -70,6 +73,15 @@ def tag_slug(tag: str) -> str:
 
 def tag_uri(tag: str) -> str:
     return f"tags/{tag_slug(tag)}.md"
+
+
+def commit_slug(sha: str) -> str:
+    """A file name for a fix commit (as `tag_slug`: a SHA is letters and digits already)."""
+    return tag_slug(sha)
+
+
+def commit_uri(sha: str) -> str:
+    return f"commits/{commit_slug(sha)}.md"
 
 
 def md_link(from_uri: str, to_uri: str) -> str:

@@ -1,12 +1,12 @@
 """Tag pages: an index of every tag, and one page per tag listing its analyses.
 
-Hand-written pages (the guides in `docs/`) carry tags in their MkDocs front matter; when Material's tags
-plugin is enabled, each tag page also lists them through a `material/tags` listing for that tag.
+A tag page lists analyses only: the table is the page. (Hand-written pages may carry tags of their own
+for Material's tags plugin; they are not listed here, where a second listing with its own chip row would
+repeat the tag under the table.)
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from issuekb.kb import KnowledgeBase
@@ -14,6 +14,7 @@ from issuekb.model import Analysis
 from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import TAGS_URI, md_link, tag_slug, tag_uri
+from issuekb.render.words import counted
 from issuekb.upstream import UpstreamState
 
 __all__ = ["group_tags", "render_tag", "render_tags_index"]
@@ -31,29 +32,21 @@ def group_tags(kb: KnowledgeBase) -> dict[str, tuple[str, list[Analysis]]]:
     return {slug: (names[slug], list(members[slug].values())) for slug in sorted(names)}
 
 
-def _material_listing(tag: str) -> str:
-    if "--" in tag or ">" in tag:
-        return ""
-    return f"<!-- material/tags {{ include: {json.dumps([tag], ensure_ascii=False)} }} -->\n"
-
-
 def render_tag(kb: KnowledgeBase, state: UpstreamState, tag: str, analyses: list[Analysis]) -> str:
-    """The page of one tag: its analyses, then the other pages that carry it."""
+    """The page of one tag: its analyses."""
     uri = tag_uri(tag)
-    count = "1 analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
+    count = counted(len(analyses), "analysis")
     return (
-        front_matter(f"Tag: {tag}")
+        front_matter(f"Tag: {tag}", listing=True)
         + f"# Tag: {md_inline(tag)}\n\n"
         + f"{count} tagged `{tag.replace('`', '')}`. [All tags]({md_link(uri, TAGS_URI)}).\n\n"
         + listing_table(uri, analyses, state, kb.config.upstream)
-        + "\n"
-        + _material_listing(tag)
     )
 
 
 def render_tags_index(kb: KnowledgeBase, groups: dict[str, tuple[str, list[Analysis]]]) -> str:
     """Every tag with the number of analyses that carry it."""
-    lines = [front_matter("Tags"), "# Tags\n"]
+    lines = [front_matter("Tags", listing=True), "# Tags\n"]
     if not groups:
         lines.append("No analysis has tags yet.\n")
         return "\n".join(lines)
