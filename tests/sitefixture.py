@@ -144,7 +144,38 @@ STATE: dict[str, Any] = {
 
 DOCS = {
     "index.md": "# Widget knowledge base\n\nFind your crash here.\n\n<!-- issuekb:summary -->\n",
-    "guide.md": "---\ntags: [crash]\n---\n# Surviving a reload\n\nA hand-written guide about crashes.\n",
+    "guide.md": """\
+---
+tags: [crash]
+---
+# Surviving a reload
+
+A hand-written guide about crashes.
+
+## Reload with [the handler](https://example.invalid/handler) in place
+
+```python
+import os  # the handler's module
+@staticmethod
+def reload(path: str = "/etc/widgetd.conf") -> int:
+    print(len(os.environ), 42, None, True)
+    return 0x1F
+```
+
+```yaml
+widgetd:
+  port: 8080  # default
+  names: ["a", 'b', true]
+```
+
+```html
+<a href="#top" class="x">&amp; top</a>
+```
+
+```sh
+$ widgetd --reload && echo "$HOME" | grep -c x > /dev/null
+```
+""",
 }
 
 

@@ -71,9 +71,12 @@ class Served:
     problems: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
     missing: set[str] = field(default_factory=set)  # addresses requested on purpose that do not exist
 
-    def page(self) -> Page:
-        """A fresh page that records every request and every console error."""
-        page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+    def page(self, width: int = 1280, scheme: str = "light") -> Page:
+        """A fresh page (`width` CSS px wide, light or dark scheme) that records every request and every
+        console error."""
+        page = self.browser.new_page(
+            viewport={"width": width, "height": 900}, color_scheme="dark" if scheme == "dark" else "light"
+        )
         page.on("request", self._request)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
@@ -122,7 +125,7 @@ def test_home_page_shows_the_counts(served: Served) -> None:
     counts = page.locator(".issuekb-counts li")
     assert counts.nth(0).inner_text().split() == ["4", "analyses"]
     texts = [" ".join(t.split()) for t in counts.all_inner_texts()]
-    assert "2 resolved (50%)" in texts and "1 investigating (25%)" in texts and "1 duplicates" in texts
+    assert "2 resolved (50%)" in texts and "1 investigating (25%)" in texts and "1 duplicate" in texts
     assert page.locator("svg[role=img]").count() >= 2
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
@@ -164,7 +167,7 @@ def test_analysis_page_badge_and_related_links_navigate(served: Served) -> None:
     page.locator("h1", has_text="#88 logrotate restarts widgetd").wait_for()
     assert page.evaluate("window.__sameDocument === true"), "instant navigation should not reload the page"
     page.goto(served.origin + "/analyses/0042-reload-crash/")
-    page.locator("svg a", has_text="#57").first.click()  # the neighbourhood diagram links too
+    page.locator(".issuekb-chart:visible svg a", has_text="#57").first.click()  # the diagram links too
     page.wait_for_url(re.compile(r"/analyses/0057-reload-crash-again/(#.*)?$"))
     page.locator("h1", has_text="#57 Daemon exits after reload").wait_for()
     page.close()
@@ -175,8 +178,9 @@ def test_tag_page_lists_its_analyses(served: Served) -> None:
     page.goto(served.origin + "/tags/crash/")
     rows = page.locator(".issuekb-listing tbody tr")
     assert [row.locator("td").first.inner_text() for row in rows.all()] == ["#42", "#57"]
-    guide = page.locator('.md-content a[href$="/guide/"]')  # the guide with the tag, via Material's listing
-    assert guide.count() >= 1
+    # the table is the page: no second listing of Material's (its chip row, the guide under it)
+    assert page.locator('.md-content a[href$="/guide/"]').count() == 0
+    assert page.locator(".md-content .md-tags").count() == 0
     page.close()
 
 
@@ -255,3 +259,110 @@ def test_no_console_errors_and_no_request_leaves_the_site(served: Served) -> Non
     foreign = sorted({url for url in served.requests if not url.startswith(served.origin + "/")})
     assert foreign == []
     assert served.problems == []
+
+
+#: One page of each kind the site has (the 404 page too).
+PAGE_KINDS = (
+    "/",
+    "/analyses/",
+    "/analyses/0042-reload-crash/",
+    "/analyses/0042-reload-crash/summary/",
+    "/status/",
+    "/status/resolved/",
+    "/tags/",
+    "/tags/crash/",
+    "/commits/4f1c2ab/",
+    "/duplicates/",
+    "/guide/",
+    "/404.html",
+)
+LISTINGS = ("/analyses/", "/status/resolved/", "/tags/", "/tags/crash/", "/commits/4f1c2ab/")
+
+#: How far the page and each table scroll sideways (Material wraps every table in a scrolling box).
+SIDEWAYS = """() => [document.documentElement, ...document.querySelectorAll('.md-typeset__scrollwrap')]
+    .map(e => e.scrollWidth - e.clientWidth)"""
+#: The rendered height in CSS px of the font of every visible text of the pictures: its font size in
+#: user units times the scale of its <svg> (a picture scaled down to fit shrinks its text).
+SVG_TEXT_PX = """() => [...document.querySelectorAll('.issuekb-chart svg text')]
+    .filter(t => t.getClientRects().length && t.getBBox().width > 0)
+    .map(t => { const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) })"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_listing_pages_do_not_scroll_sideways(served: Served, width: int) -> None:
+    page = served.page(width)
+    for path in LISTINGS:
+        page.goto(served.origin + path)
+        page.locator(".issuekb-listing table").first.wait_for()
+        overflow = page.evaluate(SIDEWAYS)
+        assert len(overflow) >= 2 and max(overflow) <= 0, (path, width, overflow)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(served.origin + "/analyses/")
+    page.screenshot(path=str(ARTIFACTS / f"listing-{width}.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_picture_text_is_at_least_10px(served: Served, width: int) -> None:
+    page = served.page(width)
+    for path, pictures in (
+        ("/", 2),
+        ("/analyses/0042-reload-crash/", 1),
+        ("/analyses/0057-reload-crash-again/", 1),
+    ):
+        page.goto(served.origin + path)
+        shown = page.locator(".issuekb-chart:visible svg")
+        assert shown.count() == pictures, path  # one layout of each picture is shown, never both
+        sizes = page.evaluate(SVG_TEXT_PX)
+        assert len(sizes) >= 3 and min(sizes) >= 10, (path, width, sorted(sizes)[:5])
+    page.close()
+
+
+def test_search_ranks_the_analysis_of_an_error_message_first(served: Served) -> None:
+    page = served.page()
+    page.goto(served.origin + "/")
+    box = page.locator("input.md-search__input")
+    for query, expected in (("KeyError", "#42 widgetd crashes"), ("Daemon exits", "#57 Daemon exits")):
+        box.click()
+        box.fill("")
+        box.press_sequentially(query, delay=10)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        top = results.all_inner_texts()[:3]
+        assert any(expected in text for text in top), (query, top)
+        # listings (analyses, tags, commits, the board) are not in the index: they would outrank it
+        assert not any(t.split("\n", 1)[0].strip() in ("All analyses", "Resolved", "Tag: crash") for t in top)
+        page.keyboard.press("Escape")
+    # the preview starts with the analysis's own words, not its metadata panel
+    box.click()
+    box.fill("")
+    box.press_sequentially("zebrafinch", delay=10)
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=10_000)
+    assert "Field" not in first.inner_text() and "Status" not in first.inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violation_on_any_page_kind(served: Served, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = served.page(scheme=scheme)
+    found = {}
+    for path in PAGE_KINDS:
+        if path == "/404.html":
+            served.missing.add(served.origin + path)
+        page.goto(served.origin + path)
+        page.wait_for_load_state("networkidle")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+        violations = [
+            f"{v['id']}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary']}"
+            for v in results.response["violations"]
+        ]
+        if violations:
+            found[path] = violations
+    page.close()
+    assert found == {}

@@ -247,7 +247,7 @@ def test_neighbourhood_places_and_labels_every_kind() -> None:
     around = nodes(svg)
     centre = around.pop("#50 title 50")
     assert set(around) == {f"#{n} title {n}" for n in (10, 5, 60, 61, 20, 30, 40)}
-    assert {"duplicate of", "canonical", "duplicate", "related", "referenced by", "shares a fix"} <= set(
+    assert {"duplicate of", "canonical", "duplicate", "related", "references", "shares a fix"} <= set(
         texts(svg)
     )
     centre_x = float(centre.find(f"{NS}rect").get("x", "0"))  # type: ignore[union-attr]

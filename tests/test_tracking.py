@@ -226,8 +226,8 @@ def test_main_table_rows_keep_their_columns(add_analysis: AddAnalysis, kb_config
     text = render(kb_config, synced([IssueState(1, "x|y\n|z", labels=["p|q"])]))
     parsed = _html_of(text.split("## Issues of acme/widget", 1)[1].split("\n## ", 1)[0], "commonmark")
     assert parsed.rows == [
-        ["Issue", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Analysis"],
-        ["#1", "a | b | c", "🔍 investigating", "open · p|q", "—", "—", "—", "0001-a"],
+        ["Analysis", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Issue"],
+        ["#1", "a | b | c", "🔍 investigating", "open · p|q", "—", "—", "—", "#1"],
     ]
 
 

@@ -32,7 +32,7 @@ __all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
 
 DEFAULT_MAX_NODES = 12
 
-_W = 760
+_W = 720
 NARROW_W = 340  # a phone's column: one node a row, text at its own size (a re-layout, not a scaled picture)
 _NODE_W, _NODE_H, _PITCH, _PAD = 180, 44, 56, 12
 _LEFT_X, _CENTRE_X, _RIGHT_X = 10, (_W - 180) // 2, _W - 10 - 180
@@ -248,7 +248,7 @@ def neighbourhood_svg(
     `"#N title"` (untrusted text is fine: it is cleaned, wrapped, truncated and escaped here; the full
     label shows as a tooltip). At most `max_nodes` (>= 2) nodes are drawn around the centre.
     `ident` (default from `center`) must be unique on the page. `narrow` lays the diagram out in one
-    column `NARROW_W` units wide instead of three columns 760 wide.
+    column `NARROW_W` units wide instead of three columns 720 wide.
     """
     if max_nodes < 2:
         raise ValueError("max_nodes must be at least 2")

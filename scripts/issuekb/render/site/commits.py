@@ -2,8 +2,8 @@
 
 An analysis links each of its fix commits to the commit's page instead of listing the other analyses
 that record the same commit: a commit recorded by k analyses costs k rows on one page, not k lists of k.
-A duplicate without fix commits of its own inherits its canonical issue's (`LinkGraph.fix_of`) and is
-listed on the commit's page with the issue it inherits from.
+A duplicate without fix commits of its own inherits its canonical issue's (`LinkGraph.fix_of`): it is
+listed on the commit's page too, and counted apart in the sentence above the table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import commit_slug, commit_uri
-from issuekb.render.words import counted
+from issuekb.render.words import counted, plural
 from issuekb.upstream import UpstreamState
 
 __all__ = ["group_commits", "render_commit"]
@@ -50,14 +50,11 @@ def render_commit(
     inherited = [
         a for a in analyses if (via := graph.fix_of(kb, a).inherited_from) is not None and a.ref != via
     ]
-    note = (
-        f" ({counted(len(inherited), 'duplicate')} of them inherit the fix of the issue they duplicate)"
-        if inherited
-        else ""
-    )
+    n = len(inherited)
+    note = f" ({counted(n, 'duplicate')} {plural(n, 'inherits', 'inherit')} it from the issue it duplicates)"
     return (
         front_matter(f"Fix commit {sha}", listing=True)
         + f"# Fix commit {shown}\n\n"
-        + f"{where} fixes {counted(len(analyses), 'analysis')}{note}.\n\n"
+        + f"{where} fixes {counted(len(analyses), 'analysis')}{note if n else ''}.\n\n"
         + listing_table(uri, analyses, state, kb.config.upstream)
     )
