@@ -10,9 +10,11 @@ Sections about related work, references and future plans are never read for fixe
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from issuekb.legacy.fields import read_prs
+from issuekb.legacy.scope import line_scopes, other_issue
 from issuekb.schema import PRIORITIES
 
 __all__ = ["FixMention", "fix_mentions", "heading_title", "priority_section"]
@@ -22,8 +24,7 @@ _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _TITLE_RE = re.compile(r"^(?P<pre>[^#]{0,40}?)#(?P<num>\d+)\b\s*(?:[:\-–—]\s*)?(?P<title>.*)$")
 _FIX_WORDS_RE = re.compile(r"\b(?:fix|fixes|fixed|fixing|resolved?|resolves|implemented)\b", re.IGNORECASE)
-_FIX_SECTION_RE = re.compile(r"implementation|resolution|\bfix|solution|changes", re.IGNORECASE)
-_SKIP_SECTION_RE = re.compile(r"related|reference|see also|future", re.IGNORECASE)
+_FIX_SECTION_RE = re.compile(r"implementation|resolution|\bfix|solution|changes|\bcommits?\b", re.IGNORECASE)
 _COMMIT_RUN_RE = re.compile(
     r"\bcommits?\b\s*:?\s*((?:[`*]*[0-9a-fA-F]{7,40}[`*]*(?:\s*(?:,|and|&|\+)\s*)?)+)", re.IGNORECASE
 )
@@ -48,8 +49,10 @@ def heading_title(heading: str) -> tuple[int | None, str]:
     return None, heading.strip()
 
 
-def _paragraphs(text: str, skip: set[int]) -> list[tuple[int, list[str], list[str]]]:
-    """(first line, open headings, lines) of every paragraph and list item outside code fences."""
+def _paragraphs(
+    text: str, skip: set[int], scopes: list[str | None]
+) -> list[tuple[int, list[str], list[str]]]:
+    """(first line, open headings, lines) of every paragraph and list item about this issue."""
     out: list[tuple[int, list[str], list[str]]] = []
     headings: list[str] = []
     current: list[str] = []
@@ -80,7 +83,7 @@ def _paragraphs(text: str, skip: set[int]) -> list[tuple[int, list[str], list[st
                 heading.group("text"),
             ]
             continue
-        if not line.strip() or lineno in skip:
+        if not line.strip() or lineno in skip or scopes[offset] is not None:
             flush()
             continue
         if _LIST_RE.match(line):
@@ -92,13 +95,17 @@ def _paragraphs(text: str, skip: set[int]) -> list[tuple[int, list[str], list[st
     return out
 
 
-def fix_mentions(text: str, skip: set[int]) -> list[FixMention]:
-    """Every paragraph that states a fix commit (field lines, whose numbers are in `skip`, excluded)."""
+def fix_mentions(text: str, skip: set[int], own: Collection[int] = ()) -> list[FixMention]:
+    """Every paragraph that states a fix commit (field lines, whose numbers are in `skip`, excluded).
+
+    Only lines about this issue count (`scope.line_scopes`), and a paragraph or list item that names
+    another issue and not one of `own` is about that issue, not this one.
+    """
     found: list[FixMention] = []
-    for line, headings, lines in _paragraphs(text, skip):
-        if any(_SKIP_SECTION_RE.search(h) for h in headings):
-            continue
+    for line, headings, lines in _paragraphs(text, skip, line_scopes(text, own)):
         joined = " ".join(lines)
+        if other_issue(joined, own) is not None:
+            continue
         in_fix_section = any(_FIX_SECTION_RE.search(h) for h in headings)
         if not in_fix_section and not _FIX_WORDS_RE.search(joined):
             continue
