@@ -4,7 +4,8 @@ These are weaker sources than field lines. A commit counts as "stated as the fix
 names it after the word *commit* (`fixed by commit 4f1c2ab`, `commits 0b7d3e9 and 77aa1f0`) and either
 says fix / fixed / resolved / implemented or sits in a section about the fix (Implementation,
 Resolution, Fix, Solution, Changes); a list item that starts with a SHA counts in such a section.
-Sections about related work, references and future plans are never read for fixes.
+Only lines about the analysis's own issue are read (`scope`), and a paragraph or list item that names
+another issue and not this one states that issue's fix.
 """
 
 from __future__ import annotations

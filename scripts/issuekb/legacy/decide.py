@@ -1,9 +1,12 @@
 """The documented precedence: for every front-matter field, which kind of source is believed first.
 
-`ORDER` is the rule (docs/import.md states the same): an analysis.md field line beats its heading, which
-beats a companion's field line, which beats what the prose says, which beats the status folder, which
-beats the legacy TRACKING.md row. `decide` applies it, records every disagreement, and derives what
-follows from the chosen values (a resolved analysis with fix commits is `fixed`).
+`ORDER` is the rule (docs/import.md states the same). The status comes from the status folder, then the
+TRACKING.md row, then the analysis's own status lines (`PREFER` holds the orders `--prefer` selects);
+status lines that state the upstream state are never a status. Every other field comes from the
+analysis's header block first, then its other field lines, its heading, its companions, its prose,
+and the TRACKING.md row last. `decide` applies it, records every disagreement, derives what follows
+from the chosen values (a resolved analysis with fix commits is `fixed`), and keeps the words of the
+status lines in `status_note`.
 """
 
 from __future__ import annotations
