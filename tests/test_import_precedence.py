@@ -28,7 +28,7 @@ REPO = "acme-labs/widgetd"
 
 @pytest.fixture
 def legacy(tmp_path: Path) -> Path:
-    """A copy of the fixture, and beside it (as `tmp_path / "kb"`) an empty knowledge base."""
+    """A copy of the fixture; and an empty knowledge base in `tmp_path / "kb"`."""
     make_kb(tmp_path / "kb")
     return Path(shutil.copytree(FIXTURE, tmp_path / "src" / "legacy-kb"))
 
@@ -58,8 +58,8 @@ def body(kb: Path, folder: str) -> str:
     return (kb / "analyses" / folder / "analysis.md").read_text("utf-8").split("\n---\n", 1)[1]
 
 
-def test_header_upstream_words_never_beat_the_folder(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_header_upstream_words_never_beat_the_folder(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, report = imported(legacy, kb)
     assert (got[140].status, got[140].resolution, got[140].commits) == (
         Status.RESOLVED,
@@ -88,8 +88,8 @@ def test_header_upstream_words_never_beat_the_folder(legacy: Path) -> None:
     )
 
 
-def test_fields_of_other_issues_are_not_read(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_fields_of_other_issues_are_not_read(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, report = imported(legacy, kb)
     leak = got[160]
     assert (leak.ref, leak.title) == (IssueRef(REPO, 160), "sockets leak when the broker reconnects")
@@ -101,8 +101,8 @@ def test_fields_of_other_issues_are_not_read(legacy: Path) -> None:
     assert "**Title**: connection pool never shrinks" in body(kb, "0160-socket-leak")
 
 
-def test_tracking_commits_only_when_the_analysis_names_none(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_tracking_commits_only_when_the_analysis_names_none(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, report = imported(legacy, kb)
     assert (got[170].commits, got[170].prs) == (("5e6f7a8", "6a7b8c9"), (14,))
     assert review(report, 170) == [
@@ -113,8 +113,8 @@ def test_tracking_commits_only_when_the_analysis_names_none(legacy: Path) -> Non
     assert entry(report, 57)["sources"]["commits"] == {"how": "inferred", "from": "TRACKING.md:8"}
 
 
-def test_commits_under_related_issues_belong_to_them(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_commits_under_related_issues_belong_to_them(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, report = imported(legacy, kb)
     dns = got[180]
     assert (dns.status, dns.commits, dns.resolution) == (Status.INVESTIGATING, (), None)
@@ -125,8 +125,8 @@ def test_commits_under_related_issues_belong_to_them(legacy: Path) -> None:
     assert "  - **Fix Commit**: 0b7d3e9\n" in body(kb, "0180-dns-cache")
 
 
-def test_status_reason_words_are_kept(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_status_reason_words_are_kept(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, _ = imported(legacy, kb)
     assert (got[190].status, got[190].resolution, got[190].status_note) == (
         Status.RESOLVED,
@@ -139,8 +139,8 @@ def test_status_reason_words_are_kept(legacy: Path) -> None:
     assert "**Status**" not in body(kb, "0190-wrong-socket-path")
 
 
-def test_every_date_line_becomes_a_field_or_stays(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_every_date_line_becomes_a_field_or_stays(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, report = imported(legacy, kb)
     assert (got[200].reported, got[200].analyzed) == (dt.date(2025, 7, 14), dt.date(2025, 7, 21))
     assert "**Date**" not in body(kb, "0200-log-noise")
@@ -152,8 +152,8 @@ def test_every_date_line_becomes_a_field_or_stays(legacy: Path) -> None:
     assert line["reason"].startswith("date-order:")
 
 
-def test_prefer_changes_the_status_order(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_prefer_changes_the_status_order(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     got, _ = imported(legacy, kb, "--prefer", "tracking")
     assert (got[101].status, got[101].resolution) == (Status.RESOLVED, Resolution.FIXED)
     assert got[160].status is Status.INVESTIGATING  # the row says so, and now the row comes first
@@ -166,8 +166,8 @@ def test_prefer_changes_the_status_order(legacy: Path) -> None:
     assert bad.exit_code == 2 and "prose" in bad.output
 
 
-def test_report_opens_with_the_review_list(legacy: Path) -> None:
-    kb = legacy.parents[1] / "kb"
+def test_report_opens_with_the_review_list(legacy: Path, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
     text = run(str(legacy), "--root", str(kb), "--dry-run").output
     head, rest = text.split("## Review these\n\n", 1)
     assert head.count("\n## ") == 0
