@@ -329,3 +329,15 @@ def test_line_scopes_mark_what_is_about_other_issues() -> None:
     assert other_issue("fixed by commit 4f1c2ab (PR #3)", {5}) is None
     assert other_issue("the #42 fix (commit 4f1c2ab)", {5}) == 42
     assert other_issue("#42 and #5", {5}) is None
+
+
+def test_fix_commits_in_tables_and_inline_code_and_not_of_other_issues() -> None:
+    text = (
+        "# Issue #5: x\n\n## Changes Made\n\n| Commit | What |\n|---|---|\n"
+        "| `b8a8291` | venv support (PR #9) |\n| d071bdc | sudo screen PATH (#1167) |\n\n"
+        "Resolved via `90547b0` as well.\n\n## Notes\n\n"
+        "The log shows `deadbeef` and `1234567` but nothing about a fix.\n\n"
+        "The #42 fix (commit 4f1c2ab) covers it.\n"
+    )
+    found = [(m.line, m.shas, m.prs) for m in fix_mentions(text, set(), {5})]
+    assert found == [(7, ("b8a8291",), (9,)), (10, ("90547b0",), ())]

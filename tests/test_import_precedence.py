@@ -50,7 +50,7 @@ def review(report: dict[str, Any], number: int) -> list[tuple[str, str, str, lis
     return [
         (x["field"], x["kept"], x["kept_from"], [(o["value"], o["from"]) for o in x["others"]])
         for x in report["review"]
-        if x["issue"] == f"#{number}"
+        if x["issue"] == f"{REPO}#{number}"
     ]
 
 
@@ -78,7 +78,7 @@ def test_header_upstream_words_never_beat_the_folder(legacy: Path, tmp_path: Pat
     # archived/ with upstream words and no resolution anywhere: a valid record, and a line to review
     assert (got[150].status, got[150].resolution) == (Status.ARCHIVED, Resolution.WONT_FIX)
     assert got[150].status_note == "upstream: Open (Documented Resolution Available)"
-    (guess,) = [x for x in report["review"] if x["issue"] == "#150" and x["field"] == "resolution"]
+    (guess,) = [x for x in report["review"] if x["issue"] == f"{REPO}#150" and x["field"] == "resolution"]
     assert guess["kept"] == "wont-fix" and "no source states one" in guess["reason"]
     # an open/ folder is investigating unless the analysis says in progress or paused
     assert (got[101].status, got[123].status, got[160].status) == (
@@ -147,7 +147,7 @@ def test_every_date_line_becomes_a_field_or_stays(legacy: Path, tmp_path: Path) 
     # out of order: the analysis date would make an invalid record, so it stays in the body
     assert (got[205].reported, got[205].analyzed) == (dt.date(2025, 8, 12), None)
     assert "**Date**: 2025-08-02\n" in body(kb, "0205-clock-skew")
-    (line,) = [x for x in report["review"] if x["issue"] == "#205"]
+    (line,) = [x for x in report["review"] if x["issue"] == f"{REPO}#205"]
     assert (line["field"], line["kept"]) == ("analyzed", "(left out: 2025-08-02)")
     assert line["reason"].startswith("date-order:")
 

@@ -1,9 +1,10 @@
 """What the prose of a legacy analysis says: the title in its heading, the fix it states, its priority.
 
 These are weaker sources than field lines. A commit counts as "stated as the fix" when a paragraph
-names it after the word *commit* (`fixed by commit 4f1c2ab`, `commits 0b7d3e9 and 77aa1f0`) and either
-says fix / fixed / resolved / implemented or sits in a section about the fix (Implementation,
-Resolution, Fix, Solution, Changes); a list item that starts with a SHA counts in such a section.
+names it after the word *commit* (`fixed by commit 4f1c2ab`, `commits 0b7d3e9 and 77aa1f0`) or as inline
+code (`` `4f1c2ab` ``) and either says fix / fixed / resolved / implemented or sits in a section about
+the fix (Implementation, Resolution, Fix, Solution, Changes, Commits); a list item or a table row that
+starts with a SHA counts in such a section. Each list item and each table row is a paragraph.
 Only lines about the analysis's own issue are read (`scope`), and a paragraph or list item that names
 another issue and not this one states that issue's fix.
 """
@@ -31,6 +32,10 @@ _COMMIT_RUN_RE = re.compile(
 )
 _LEADING_SHA_RE = re.compile(r"^\s*[-*+]\s+[`*]*([0-9a-f]{7,40})[`*]*\s*(?:[:\-–—(]|$)")
 _SHA_RE = re.compile(r"[0-9a-f]{7,40}")
+_CODE_SHA_RE = re.compile(r"`([0-9a-f]{7,40})`")
+#: A SHA in inline code counts outside a fix section only beside one of these words.
+_FIXED_RE = re.compile(r"\b(?:fixed|fixes|resolved|resolves|implemented)\b", re.IGNORECASE)
+_ROW_SHA_RE = re.compile(r"^\s*\|\s*[`*]*([0-9a-f]{7,40})[`*]*\s*\|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,8 @@ def _paragraphs(
         if not line.strip() or lineno in skip or scopes[offset] is not None:
             flush()
             continue
-        if _LIST_RE.match(line):
-            flush()
+        if _LIST_RE.match(line) or line.lstrip().startswith("|"):
+            flush()  # each list item and each table row is a paragraph of its own
         if not current:
             start = lineno
         current.append(line)
@@ -111,7 +116,9 @@ def fix_mentions(text: str, skip: set[int], own: Collection[int] = ()) -> list[F
         if not in_fix_section and not _FIX_WORDS_RE.search(joined):
             continue
         shas = [sha for run in _COMMIT_RUN_RE.findall(joined) for sha in _SHA_RE.findall(run)]
-        if in_fix_section and (lead := _LEADING_SHA_RE.match(lines[0])):
+        if in_fix_section or _FIXED_RE.search(joined):
+            shas += _CODE_SHA_RE.findall(joined)
+        if in_fix_section and (lead := _LEADING_SHA_RE.match(lines[0]) or _ROW_SHA_RE.match(lines[0])):
             shas.insert(0, lead.group(1))
         shas = [sha for sha in dict.fromkeys(shas) if any(c.isdigit() for c in sha)]
         if shas:

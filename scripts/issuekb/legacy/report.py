@@ -67,6 +67,7 @@ class ReviewLine:
     """One decision to review: a field of one analysis, the value kept and where from, the others."""
 
     issue: str
+    short: str
     folder: str
     field: str
     kept: str
@@ -93,15 +94,17 @@ def review_lines(r: ReportInput) -> list[ReviewLine]:
     for p in r.plan.analyses:
         d = p.decision
         repo = d.repo.value
-        issue, folder = r.issue(p), d.folder.rel + "/"
+        issue, short, folder = str(d.ref), r.issue(p), d.folder.rel + "/"
         grouped: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
         for c in d.conflicts:
             key = (c.field, show(c.chosen.value, repo), str(c.chosen.source))
             grouped.setdefault(key, []).append((show(c.other.value, repo), str(c.other.source)))
         for (name, kept, kept_from), others in grouped.items():
-            out.append(ReviewLine(issue, folder, name, kept, kept_from, tuple(dict.fromkeys(others))))
+            out.append(ReviewLine(issue, short, folder, name, kept, kept_from, tuple(dict.fromkeys(others))))
         for w in d.warnings:
-            out.append(ReviewLine(issue, folder, w.field, w.written, "no source settles it", reason=w.reason))
+            out.append(
+                ReviewLine(issue, short, folder, w.field, w.written, "no source settles it", reason=w.reason)
+            )
     return out
 
 
@@ -110,7 +113,7 @@ def _review_markdown(lines: list[ReviewLine]) -> list[str]:
         return ["Nothing to review: no two sources disagreed, and every value had a source."]
     out: list[str] = []
     for x in lines:
-        head = f"- {x.issue} ({_code(x.folder)}) **{x.field}**: "
+        head = f"- {x.short} ({_code(x.folder)}) **{x.field}**: "
         if x.reason:
             out.append(head + f"wrote {_code(x.kept)}: {x.reason}")
         else:
