@@ -239,23 +239,7 @@ def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
         key = canonical_key(match.group("key"))
         target = _target(key)
         value = match.group("value").strip()
-        items: list[str] = []
-        nested: list[int] = []
-        end = i
-        if not value and target in LIST_TARGETS:
-            j = i + 1
-            top: int | None = None
-            while j < len(lines) and (item := _ITEM_RE.match(lines[j])):
-                indent = len(item.group("indent").expandtabs(4))
-                top = indent if top is None else top
-                if indent > top and target == "related":
-                    nested.append(j + 1)
-                elif _FIELD_RE.match(lines[j]):
-                    break
-                else:
-                    items.append(item.group("text"))
-                end = j
-                j += 1
+        items, nested, end = _list_items(lines, i, target) if not value else ([], [], i)
         in_header = False
         if not seen_subheading and not header_closed:
             if header_start is None:
@@ -264,21 +248,12 @@ def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
             in_header = True
         if key in HEADER_ONLY and not in_header:
             target = None
-        elsewhere = scopes[i]
         number = other_issue(value, own) if target in ("commits", "fix") else None
-        if elsewhere is None and number is not None:
-            elsewhere = f"names #{number}"
+        elsewhere = scopes[i] or (f"names #{number}" if number is not None else None)
+        key_text = match.group("key").strip()
         out.fields.append(
             FieldLine(
-                lineno,
-                match.group("key").strip(),
-                target,
-                value,
-                tuple(items),
-                in_header,
-                end + 1,
-                elsewhere,
-                tuple(nested),
+                lineno, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
             )
         )
         i = end + 1
@@ -286,6 +261,32 @@ def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
         out.header = range(header_start, header_end + 1)
     out.fields = _mark_foreign_runs(out.fields, own)
     return out
+
+
+def _list_items(lines: list[str], i: int, target: str | None) -> tuple[list[str], list[int], int]:
+    """The list below an empty list field on line index `i`: its items, the line numbers nested under
+    them (kept apart only for related issues, whose sub-bullets are about those issues), and the index
+    of the list's last line."""
+    items: list[str] = []
+    nested: list[int] = []
+    end = i
+    if target not in LIST_TARGETS:
+        return items, nested, end
+    top: int | None = None
+    for j in range(i + 1, len(lines)):
+        item = _ITEM_RE.match(lines[j])
+        if item is None:
+            break
+        indent = len(item.group("indent").expandtabs(4))
+        top = indent if top is None else top
+        if indent > top and target == "related":
+            nested.append(j + 1)
+        elif _FIELD_RE.match(lines[j]):
+            break
+        else:
+            items.append(item.group("text"))
+        end = j
+    return items, nested, end
 
 
 def _mark_foreign_runs(fields: list[FieldLine], own: Collection[int]) -> list[FieldLine]:
