@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuekb.legacy.body import fix_mentions, heading_title, priority_section
+from issuekb.legacy.decide import decide
+from issuekb.legacy.discover import discover_tree
 from issuekb.legacy.emit import emit_front_matter, quote, strip_header
 from issuekb.legacy.fields import (
     read_date,
@@ -21,11 +23,15 @@ from issuekb.legacy.fields import (
     scan_fields,
     split_items,
 )
+from issuekb.legacy.gather import gather
+from issuekb.legacy.resolve import Candidate, Source
 from issuekb.legacy.scope import line_scopes, other_issue
 from issuekb.legacy.status import folder_status, read_resolution, read_status
 from issuekb.legacy.tracking import read_tracking
 from issuekb.load import parse_document
 from issuekb.schema import Resolution, Status
+
+FALLBACK = Candidate("acme/widget", Source("derived", "the configured upstream"))
 
 # -- field lines --------------------------------------------------------------------------------------
 
@@ -341,3 +347,16 @@ def test_fix_commits_in_tables_and_inline_code_and_not_of_other_issues() -> None
     )
     found = [(m.line, m.shas, m.prs) for m in fix_mentions(text, set(), {5})]
     assert found == [(7, ("b8a8291",), (9,)), (10, ("90547b0",), ())]
+
+
+def test_an_upstream_status_line_is_a_note_not_the_status(tmp_path: Path) -> None:
+    folder = tmp_path / "resolved" / "0009-x"
+    folder.mkdir(parents=True)
+    text = (
+        "# Issue #9: x\n\n**Status**: ✅ Resolved (Q&A - Unanswered)\n**Upstream Status**: 🔓 Open\n\nBody.\n"
+    )
+    (folder / "analysis.md").write_text(text, encoding="utf-8")
+    tree = discover_tree(tmp_path)
+    d = decide(gather(tree.folders[0], {"analysis.md": text}, None), FALLBACK)
+    assert (d.status, d.values["status_note"].value) == (Status.RESOLVED, "Q&A - Unanswered; upstream: Open")
+    assert d.header is not None and d.uncarried == []

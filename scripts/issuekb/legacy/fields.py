@@ -54,6 +54,8 @@ KEYS: dict[str, str] = {
     "status": "status",
     "state": "status",
     "current status": "status",
+    "upstream status": "upstream_status",
+    "upstream state": "upstream_status",
     "resolution": "resolution",
     "duplicate of": "duplicate_of",
     "duplicates": "duplicate_of",

@@ -120,6 +120,12 @@ class _FileReader:
             if target == "issue" and key in _TITLE_KEYS and ref[2]:
                 self.add("title", _clean_title(ref[2]), src, value)
             return True
+        if target == "upstream_status":
+            stated = read_status(value)
+            note = re.sub(r"^[^\w(]+", "", re.sub(r"[*_`]+", "", value)).strip()
+            noted = StatusReading(stated.status if stated else None, note=note or None, upstream=True)
+            self.g.upstream.append(Candidate(noted, src, value))
+            return bool(note)
         if target == "status":
             reading = read_status(value)
             if reading is None:
