@@ -94,6 +94,31 @@ class _FileReader:
             where = f"{self.name}:" + ", ".join(str(n) for n in dict.fromkeys(lines))
             self.g.add(name, self.bucket, Candidate(values, Source("field", where)))
 
+    def _status(self, f: FieldLine, src: Source) -> bool:
+        """A status line: the status with its resolution and duplicate, or (stating the upstream
+        issue's state, or keyed Upstream Status) a note for `status_note`."""
+        value = f.value
+        if f.target == "upstream_status":
+            stated = read_status(value)
+            note = re.sub(r"^[^\w(]+", "", re.sub(r"[*_`]+", "", value)).strip()
+            noted = StatusReading(stated.status if stated else None, note=note or None, upstream=True)
+            self.g.upstream.append(Candidate(noted, src, value))
+            return bool(note)
+        reading = read_status(value)
+        if reading is None:
+            return False
+        if f.in_header and self.name == "analysis.md":
+            self.g.header_statuses.append(Candidate(reading, src, value))
+        if reading.upstream:
+            self.g.upstream.append(Candidate(reading, src, value))
+            return True
+        self.add("status", reading, src, value)
+        if reading.resolution is not None:
+            self.add("resolution", reading.resolution, src, value, reading.status)
+        if reading.duplicate_of is not None:
+            self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
+        return True
+
     def read(self, f: FieldLine) -> bool:
         """Read one field line; False when its value says nothing this importer understands."""
         target, value = f.target, f.value
@@ -120,27 +145,8 @@ class _FileReader:
             if target == "issue" and key in _TITLE_KEYS and ref[2]:
                 self.add("title", _clean_title(ref[2]), src, value)
             return True
-        if target == "upstream_status":
-            stated = read_status(value)
-            note = re.sub(r"^[^\w(]+", "", re.sub(r"[*_`]+", "", value)).strip()
-            noted = StatusReading(stated.status if stated else None, note=note or None, upstream=True)
-            self.g.upstream.append(Candidate(noted, src, value))
-            return bool(note)
-        if target == "status":
-            reading = read_status(value)
-            if reading is None:
-                return False
-            if f.in_header and self.name == "analysis.md":
-                self.g.header_statuses.append(Candidate(reading, src, value))
-            if reading.upstream:
-                self.g.upstream.append(Candidate(reading, src, value))
-                return True
-            self.add("status", reading, src, value)
-            if reading.resolution is not None:
-                self.add("resolution", reading.resolution, src, value, reading.status)
-            if reading.duplicate_of is not None:
-                self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
-            return True
+        if target in ("status", "upstream_status"):
+            return self._status(f, src)
         if target in ("resolution", "fix", "commits"):
             resolution = read_resolution(value) if target == "resolution" else None
             if resolution is not None:
