@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,41 @@ def test_both_engines_publish_the_same_pages_and_files(zsite: Path, msite: Path)
 def test_the_link_check_passes_on_both_engines(zsite: Path, msite: Path) -> None:
     assert broken_links(zsite, base_path="/widget/") == []
     assert broken_links(msite, base_path="/widget/") == []
+
+
+class _EditLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("rel") == "edit":
+            self.found.append(values.get("href") or "")
+
+
+def edit_links(site: Path) -> dict[str, list[str]]:
+    """Every page's "Edit this page" links."""
+    links = {}
+    for html in sorted(site.rglob("*.html")):
+        parser = _EditLinks()
+        parser.feed(html.read_text(encoding="utf-8"))
+        links[html.relative_to(site).as_posix()] = parser.found
+    return links
+
+
+def test_edit_links_open_the_same_files_on_both_engines(zsite: Path, msite: Path) -> None:
+    zensical = edit_links(zsite)
+    assert zensical == edit_links(msite)
+    edit = "https://github.com/acme-fork/widget/edit/main/"
+    assert zensical["analyses/0042-reload-crash/index.html"] == [
+        f"{edit}analyses/0042-reload-crash/analysis.md"
+    ]
+    assert zensical["analyses/0042-reload-crash/summary/index.html"] == [
+        f"{edit}analyses/0042-reload-crash/summary.md"
+    ]
+    assert zensical["guide/index.html"] == [f"{edit}docs/guide.md"]
+    assert zensical["status/index.html"] == []
 
 
 def test_the_home_page_has_its_summary_and_the_assets_are_loaded(zsite: Path) -> None:
@@ -195,6 +231,6 @@ def test_the_derived_configuration(tmp_path: Path) -> None:
     assert "format: !!python/name:pymdownx.superfences.fence_code_format" in text
     data = yaml.load(text, Loader=yaml.BaseLoader)
     assert (data["docs_dir"], data["site_dir"]) == ("docs", "site")
-    assert data["theme"]["custom_dir"] == "../../overrides"
+    assert data["theme"]["custom_dir"] == "overrides"
     assert data["plugins"] == ["search", {"minify": {"minify_html": "true"}}]
     assert (data["extra_css"], data["extra_javascript"]) == (["own.css", "a.css"], ["a.js"])

@@ -3,8 +3,8 @@
 An engine that takes files only (Zensical) builds from a folder that `issuekb pages` composes: the docs
 and the generated pages under `docs/`, and beside them a mkdocs.yml derived from the repository's. The
 derived copy keeps every setting, YAML tags (`!ENV`, `!!python/name:`) included, with these changes:
-the docs and site folders are the build folder's own, `theme.custom_dir` points back at the repository's
-folder, the `issuekb` plugin entry is gone (its pages are in the folder already), `minify_html` (a
+the docs, site and theme folders are the build folder's own (the theme folder holds a copy of
+`theme.custom_dir`), the `issuekb` plugin entry is gone (its pages are in the folder already), `minify_html` (a
 plugin Zensical would ignore without a word) becomes Zensical's own `minify`, and the site's script and
 style sheet are added to `extra_javascript` and `extra_css`.
 """
@@ -16,12 +16,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import yaml
 
 from issuekb.config import ConfigError
 
-__all__ = ["DERIVED_HEADER", "SiteConfig", "derived_config", "read_site_config"]
+__all__ = ["DERIVED_HEADER", "THEME_DIR", "SiteConfig", "derived_config", "read_site_config"]
+
+#: The theme folder of the build folder: the repository's `theme.custom_dir`, copied, with issuekb's own
+#: Zensical templates added (`issuekb.sitedocs`).
+THEME_DIR = "overrides"
 
 DERIVED_HEADER = "# Derived from {source} by `issuekb pages`; edit that file, not this one.\n"
 
@@ -87,6 +92,20 @@ class SiteConfig:
         return str(self.data.get("site_name") or "")
 
     @property
+    def custom_dir(self) -> Path | None:
+        theme = self.data.get("theme")
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return (self.root / custom).resolve() if isinstance(custom, str) and custom else None
+
+    @property
+    def edit_base(self) -> str:
+        """The URL an edit link joins a docs-relative path to, as MkDocs builds it; empty without one."""
+        repo_url, edit_uri = self.data.get("repo_url"), self.data.get("edit_uri")
+        if not (isinstance(repo_url, str) and repo_url and isinstance(edit_uri, str) and edit_uri):
+            return ""
+        return urljoin(repo_url.rstrip("/") + "/", edit_uri.rstrip("/") + "/")
+
+    @property
     def use_directory_urls(self) -> bool:
         return self.data.get("use_directory_urls", True) is not False
 
@@ -131,9 +150,9 @@ def derived_config(site: SiteConfig, out: Path, *, extra_css: list[str], extra_j
     data["docs_dir"] = "docs"
     data["site_dir"] = "site"
     theme = data.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        custom = (site.root / theme["custom_dir"]).resolve()
-        theme["custom_dir"] = Path(os.path.relpath(custom, out.resolve())).as_posix()
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
+    theme["custom_dir"] = THEME_DIR
+    data["theme"] = theme
     if "plugins" in data:
         data["plugins"] = _plugins(data["plugins"])
     data["extra_css"] = [*(data.get("extra_css") or []), *extra_css]
