@@ -68,8 +68,7 @@ site-mkdocs: $(STAMP)
 
 site-zensical: $(ZENSICAL_STAMP)
 	$(ISSUEKB) tracking
-	$(ISSUEKB) pages $(ZENSICAL_BUILD)
-	$(BIN)/zensical build --strict --clean -f $(ZENSICAL_BUILD)/mkdocs.yml
+	$(ISSUEKB) pages --build $(ZENSICAL_BUILD)
 	rm -rf site && mv $(ZENSICAL_BUILD)/site site
 
 .PHONY: serve

@@ -229,17 +229,14 @@ def _run(root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def compose_pages(root: Path) -> subprocess.CompletedProcess[str]:
+def compose_pages(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`issuekb pages build/zensical` in `root`: the build folder Zensical reads."""
-    return _run(root, "-m", "issuekb", "pages", ZENSICAL_BUILD)
+    return _run(root, "-m", "issuekb", "pages", *extra, ZENSICAL_BUILD)
 
 
 def build_zensical(root: Path) -> subprocess.CompletedProcess[str]:
-    """What `make site ENGINE=zensical` runs in `root` (site into root/build/zensical/site); the first
-    process that fails is returned, else the build's."""
+    """What `make site ENGINE=zensical` runs in `root`: `issuekb pages --build` (site into
+    root/build/zensical/site)."""
     if shutil.which("zensical", path=str(Path(sys.executable).parent)) is None:
         raise RuntimeError("zensical is not installed in this environment: `make test` installs it")
-    composed = compose_pages(root)
-    if composed.returncode != 0:
-        return composed
-    return _run(root, "-m", "zensical", "build", "--strict", "--clean", "-f", f"{ZENSICAL_BUILD}/mkdocs.yml")
+    return compose_pages(root, "--build")

@@ -191,6 +191,19 @@ def test_an_error_stops_the_build_names_the_file_and_leaves_the_folder(
     assert {p.relative_to(out).as_posix() for p in out.rglob("*")} == before
 
 
+def test_a_broken_link_in_a_hand_written_page_stops_zensical_without_a_traceback(
+    kb: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(kb, root, ignore=shutil.ignore_patterns("build", "site"))
+    guide = root / "docs/guide.md"
+    guide.write_text(guide.read_text() + "\nSee [the missing page](missing.md).\n")
+    proc = build_zensical(root)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "guide.md" in proc.stdout + proc.stderr and "page does not exist" in proc.stdout + proc.stderr
+    assert "paths above are relative to" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_a_folder_it_did_not_write_is_left_alone(kb: Path, tmp_path: Path) -> None:
     root = tmp_path / "kb"
     shutil.copytree(kb, root, ignore=shutil.ignore_patterns("build", "site"))

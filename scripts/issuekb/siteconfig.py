@@ -4,9 +4,10 @@ An engine that takes files only (Zensical) builds from a folder that `issuekb pa
 and the generated pages under `docs/`, and beside them a mkdocs.yml derived from the repository's. The
 derived copy keeps every setting, YAML tags (`!ENV`, `!!python/name:`) included, with these changes:
 the docs, site and theme folders are the build folder's own (the theme folder holds a copy of
-`theme.custom_dir`), the `issuekb` plugin entry is gone (its pages are in the folder already), `minify_html` (a
-plugin Zensical would ignore without a word) becomes Zensical's own `minify`, and the site's script and
-style sheet are added to `extra_javascript` and `extra_css`.
+`theme.custom_dir`), the theme's variant is Material's look (`classic`) unless mkdocs.yml names one, the
+`issuekb` plugin entry is gone (its pages are in the folder already), `minify_html` (a plugin Zensical
+would ignore without a word) becomes Zensical's own `minify`, and the site's script and style sheet are
+added to `extra_javascript` and `extra_css`.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ def derived_config(site: SiteConfig, out: Path, *, extra_css: list[str], extra_j
     theme = data.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
     theme["custom_dir"] = THEME_DIR
+    theme.setdefault("variant", "classic")  # Material's look and icons; Zensical's default is "modern"
     data["theme"] = theme
     if "plugins" in data:
         data["plugins"] = _plugins(data["plugins"])

@@ -103,10 +103,10 @@ def _stage(
             content = generated.fill_home(content.decode("utf-8")).encode("utf-8")
         _write(docs, uri, content)
     for page in pages:
-        content = page.content
+        text = page.content
         if page.uri.endswith(".md"):
-            content = _with_edit_url(content, _edit_url(site, page))
-        _write(docs, page.uri, content.encode("utf-8"))
+            text = _with_edit_url(text, _edit_url(site, page))
+        _write(docs, page.uri, text.encode("utf-8"))
     for uri, path in generated.attachments:
         _write(docs, uri, path.read_bytes())
     for uri, data in generated.assets:
