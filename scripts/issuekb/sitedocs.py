@@ -131,6 +131,8 @@ def compose_pages(config: Config, out: Path) -> list[Diagnostic]:
     out = out.resolve()
     if out.is_relative_to(docs):
         raise ConfigError(f"{out} is inside the docs folder; nothing is generated there")
+    if docs.is_relative_to(out):
+        raise ConfigError(f"{out} holds the docs folder; choose a folder of its own, such as build/zensical")
     generated = site_files(config, site_name=site.site_name, use_directory_urls=site.use_directory_urls)
     hand = _hand_written(docs)
     placement = generated.place(lambda uri: uri in hand)
