@@ -18,6 +18,7 @@ from linkcheck import broken_links, parse_page
 from sitefixture import (
     ANALYSES,
     HOSTILE_TITLE,
+    REPO_ROOT,
     ZENSICAL_BUILD,
     build_site,
     build_zensical,
@@ -247,3 +248,16 @@ def test_the_derived_configuration(tmp_path: Path) -> None:
     assert data["theme"]["custom_dir"] == "overrides"
     assert data["plugins"] == ["search", {"minify": {"minify_html": "true"}}]
     assert (data["extra_css"], data["extra_javascript"]) == (["own.css", "a.css"], ["a.js"])
+
+
+def test_one_zensical_version_everywhere() -> None:
+    pins = {
+        "pyproject.toml": re.findall(r'"(zensical==[^"]+)"', (REPO_ROOT / "pyproject.toml").read_text()),
+        "constraints.txt": re.findall(
+            r"^(zensical==\S+)$", (REPO_ROOT / "constraints.txt").read_text(), re.M
+        ),
+        "scaffold Makefile": re.findall(
+            r"'(zensical==[^']+)'", (REPO_ROOT / "scripts/issuekb/scaffold/Makefile").read_text()
+        ),
+    }
+    assert pins == {name: ["zensical==0.0.73"] for name in pins}
