@@ -168,6 +168,19 @@ def test_composing_is_deterministic(kb: Path, tmp_path: Path) -> None:
     assert tree() == first
 
 
+def test_the_pages_exclude_docs_names_stay_out_of_the_build(kb: Path, tmp_path: Path) -> None:
+    # the repository's mkdocs.yml keeps the tool's manual out of the readers' site (`/reference.md`, ...)
+    root = tmp_path / "kb"
+    shutil.copytree(kb, root, ignore=shutil.ignore_patterns("build", "site"))
+    (root / "docs/reference.md").write_text("# The front matter reference\n")
+    (root / "docs/guides").mkdir()
+    (root / "docs/guides/reference.md").write_text("# A guide of the same name\n")  # anchored: kept
+    assert compose_pages(root).returncode == 0
+    docs = root / ZENSICAL_BUILD / "docs"
+    assert not (docs / "reference.md").exists()
+    assert (docs / "guides/reference.md").is_file() and (docs / "guide.md").is_file()
+
+
 def _broken_copy(kb: Path, tmp_path: Path) -> Path:
     root = tmp_path / "kb"
     shutil.copytree(kb, root, ignore=shutil.ignore_patterns("site"))

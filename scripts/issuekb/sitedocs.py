@@ -22,6 +22,8 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from urllib.parse import urljoin
 
+from pathspec.gitignore import GitIgnoreSpec
+
 from issuekb.config import Config, ConfigError
 from issuekb.diagnostics import Diagnostic, Severity
 from issuekb.render.site import GeneratedPage
@@ -34,12 +36,16 @@ __all__ = ["MARKER", "compose_pages"]
 MARKER = ".issuekb-pages"
 
 
-def _hand_written(docs: Path) -> dict[str, Path]:
-    """Every file of the docs folder by its uri; dot files and dot folders are left out, as MkDocs does."""
+def _hand_written(docs: Path, exclude_docs: str = "") -> dict[str, Path]:
+    """Every file of the docs folder by its uri; dot files and dot folders are left out, as MkDocs does,
+    and so are the files `exclude_docs` (gitignore patterns, as in mkdocs.yml) names: the tool's manual
+    stays out of the readers' site whichever engine builds it."""
+    excluded = GitIgnoreSpec.from_lines(exclude_docs.splitlines())
     found: dict[str, Path] = {}
     for path in sorted(docs.rglob("*")):
         rel = path.relative_to(docs)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+        hidden = any(part.startswith(".") for part in rel.parts)
+        if path.is_file() and not hidden and not excluded.match_file(rel.as_posix()):
             found[rel.as_posix()] = path
     return found
 
@@ -134,7 +140,8 @@ def compose_pages(config: Config, out: Path) -> list[Diagnostic]:
     if docs.is_relative_to(out):
         raise ConfigError(f"{out} holds the docs folder; choose a folder of its own, such as build/zensical")
     generated = site_files(config, site_name=site.site_name, use_directory_urls=site.use_directory_urls)
-    hand = _hand_written(docs)
+    exclude_docs = site.data.get("exclude_docs")
+    hand = _hand_written(docs, exclude_docs if isinstance(exclude_docs, str) else "")
     placement = generated.place(lambda uri: uri in hand)
     diags = list(generated.diagnostics)
     for uri in placement.hidden:
