@@ -62,7 +62,11 @@ _ALL = (
     Rule("folder-number", _E, "The folder's number must equal `issue`."),
     Rule("date-invalid", _E, "Dates must be real dates written YYYY-MM-DD."),
     Rule("date-future", _E, "Dates must not be in the future."),
-    Rule("date-order", _E, "Dates must be in order: reported <= analyzed <= resolved_on."),
+    Rule(
+        "date-order",
+        _E,
+        "analyzed and resolved_on must not be before reported (resolved_on may precede analyzed).",
+    ),
     Rule("resolution-required", _E, "A resolved or archived analysis must have a resolution."),
     Rule("resolution-open", _W, "An analysis that is not resolved or archived should have no resolution."),
     Rule("resolved-open", _W, "An analysis that is not resolved or archived should have no resolved_on."),
@@ -118,6 +122,12 @@ _ALL = (
         "sync",
     ),
     Rule("sync-from-item", _E, "Every item of a recorded listing must be a GitHub issue object.", "sync"),
+    Rule(
+        "sync-from-not-found",
+        _W,
+        "An item of a recorded listing whose fields are all null (not found) is skipped.",
+        "sync",
+    ),
     # the legacy importer's inputs
     Rule("import-unreadable", _E, "Every legacy file must be readable.", "import"),
     Rule("import-encoding", _E, "Every legacy file must be UTF-8.", "import"),
