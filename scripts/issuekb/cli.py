@@ -17,6 +17,7 @@ COMMANDS = {
     "import": "import_",
     "init": "init",
     "new": "new",
+    "rename": "rename",
     "schema": "schema",
     "status": "status",
     "sync": "sync",

@@ -168,7 +168,9 @@ def default_requirement() -> str:
     line = requirement_from_direct_url(info, dist.version)
     if is_local(line):
         folder = Path(url2pathname(urlsplit(Requirement(line).url or "").path))
-        return requirement_from_checkout(folder if folder.is_dir() else folder.parent, dist.version)
+        if (folder / "pyproject.toml").is_file():
+            return requirement_from_checkout(folder, dist.version)
+        return f"{PACKAGE}=={dist.version}"  # a wheel or archive on this machine
     return line
 
 

@@ -8,7 +8,7 @@ Scopes:
 - `check`: a property of the analyses themselves; the golden broken knowledge base shows each one.
 - `environment`: the surroundings, not the content (an unreadable file, a missing folder, an unusable
   git clone); tested one by one, since a committed folder cannot hold them.
-- `state`: the upstream state file written by sync.
+- `state`: the upstream state file written by sync, and what the analyses say against it.
 - `sync`: the inputs of `issuekb sync` (a recorded listing read with `--from`).
 - `import`: the legacy knowledge base read by `issuekb import`.
 """
@@ -111,6 +111,18 @@ _ALL = (
     ),
     Rule(
         "state-invalid", _E, "Every entry of the upstream state file must have the expected fields.", "state"
+    ),
+    Rule(
+        "upstream-reported",
+        _W,
+        "reported should be the day the upstream issue was opened, as the state file records it.",
+        "state",
+    ),
+    Rule(
+        "upstream-reporter",
+        _W,
+        "reporter should be the upstream issue's author, as the state file records it.",
+        "state",
     ),
     # sync's inputs
     Rule("sync-from-unreadable", _E, "A recorded listing given to sync must be readable.", "sync"),
