@@ -59,7 +59,8 @@ def command(
 
     ISSUE is a number (1234), or owner/name#1234 for another repository. Title, reporter and reported
     date come from the upstream state file when the issue was synced, else from GitHub (same token and
-    API settings as `issuekb sync`), else they are left marked "unknown - fill in". The new file passes
+    API settings as `issuekb sync`), else they are left marked "unknown - fill in"; the folder needs a
+    title or --slug for its name. `issuekb rename` renames it later. The new file passes
     `issuekb check`; the template's guidance lines are warnings until you replace them.
 
     Refuses, writing nothing (exit 2), when the issue already has an analysis, its title is not known
