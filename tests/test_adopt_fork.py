@@ -19,6 +19,7 @@ from gitfixture import git
 from issuekb.cli import cli
 
 FORK = REPO_ROOT / "tests" / "fixtures" / "fork"
+LEGACY = REPO_ROOT / "tests" / "fixtures" / "legacy-kb"
 GIT_SOURCE = "git+https://github.com/acme-tools/issuekb@v0.1.0"
 UPSTREAM = ("--upstream", "acme-labs/widgetd", "--fork", "acme-labs-fork/widgetd")
 
@@ -39,12 +40,13 @@ def files(root: Path) -> dict[str, bytes]:
 def fork(tmp_path: Path) -> Path:
     root = tmp_path / "widgetd"
     shutil.copytree(FORK, root)
+    shutil.copytree(LEGACY, root / ".github" / "issue-analysis")
     git(root, "init", "-q")
     return root
 
 
-def test_fixture_is_a_fork_with_its_own_files() -> None:
-    names = set(files(FORK))
+def test_fixture_is_a_fork_with_its_own_files(fork: Path) -> None:
+    names = set(files(fork))
     assert {"Makefile", "README.md", ".gitignore", ".github/workflows/build.yml"} <= names
     assert any(name.startswith(".github/issue-analysis/resolved/") for name in names)
 
@@ -168,7 +170,7 @@ def test_bad_kb_dir_is_refused(fork: Path, kb_dir: str) -> None:
 
 def test_a_folder_with_status_lines_is_named_for_import(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    shutil.copytree(FORK / ".github" / "issue-analysis", root / "notes" / "issues")
+    shutil.copytree(LEGACY, root / "notes" / "issues")
     git(root, "init", "-q")
     result = run("init", str(root), *UPSTREAM, "--source", GIT_SOURCE)
     assert result.exit_code == 0, result.output
