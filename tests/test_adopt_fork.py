@@ -178,3 +178,12 @@ def test_a_folder_with_status_lines_is_named_for_import(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     assert run("init", str(plain), *UPSTREAM, "--source", GIT_SOURCE).exit_code == 0
     assert "import" not in run("init", str(plain), *UPSTREAM, "--source", GIT_SOURCE).output
+
+
+def test_a_kb_dir_that_links_out_of_the_repository_is_refused(fork: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (fork / "out").symlink_to(tmp_path / "elsewhere")
+    result = run("init", str(fork), *UPSTREAM, "--source", GIT_SOURCE, "--kb-dir", "out")
+    assert result.exit_code == 2
+    assert "--kb-dir: out leads out of the repository" in result.output
+    assert list((tmp_path / "elsewhere").iterdir()) == []

@@ -153,7 +153,7 @@ def _yaml_variables(settings: Settings) -> dict[str, str]:
 def _requirements(settings: Settings) -> str:
     lines = [
         "# How `make` installs issuekb into .venv (written by `issuekb init`). One PEP 508 line: a git URL",
-        f"# ({PACKAGE} @ git+https://github.com/OWNER/REPO@TAG), a wheel URL, or a local folder (file:///...).",
+        f"# ({PACKAGE} @ git+https://github.com/OWNER/REPO@COMMIT), a version ({PACKAGE}==0.1.0) or a wheel URL.",
     ]
     if is_local(settings.requirement):
         lines.append("# A local folder works on this machine only: GitHub Actions needs a URL here.")

@@ -124,7 +124,10 @@ def command(
 
     repo = path.resolve()
     git_root = find_git_root(repo) or repo
-    layout = Layout(git_root, (repo / kb_dir).resolve() if kb_dir != "." else repo)
+    kb = (repo / kb_dir).resolve() if kb_dir != "." else repo
+    if not kb.is_relative_to(git_root):
+        raise CouldNotRun(f"--kb-dir: {kb_dir} leads out of the repository {git_root}\nNothing was written.")
+    layout = Layout(git_root, kb)
     try:
         files = render_scaffold(layout.kb, settings)
     except OSError as exc:
