@@ -17,6 +17,7 @@ COMMANDS = {
     "import": "import_",
     "init": "init",
     "new": "new",
+    "pages": "pages",
     "rename": "rename",
     "schema": "schema",
     "status": "status",
