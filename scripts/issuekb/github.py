@@ -14,10 +14,13 @@ PyGithub provides the connection, authentication, user agent and redirect follow
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import re
+import signal
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +31,7 @@ from typing import Any
 import github
 import requests
 from github import Auth, Github
+from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, RequestsResponse
 
 from issuekb.apirecords import (
     MalformedDataError,
@@ -52,8 +56,10 @@ from issuekb.githubtypes import (
     RequestStats,
     ServerError,
     Token,
+    TokenError,
     api_url,
     find_token,
+    public_url,
 )
 from issuekb.upstream import IssueState, PullState
 
@@ -72,8 +78,10 @@ __all__ = [
     "RequestStats",
     "ServerError",
     "Token",
+    "TokenError",
     "api_url",
     "find_token",
+    "public_url",
     "quiet_library_logs",
 ]
 
@@ -81,6 +89,79 @@ USER_AGENT = "issuekb-sync"
 #: the longest pause between two attempts of a failed request, in seconds
 MAX_DELAY = 30.0
 _LINK_RE = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?(?P<rel>[a-z]+)"?')
+#: the most pages one listing may take (100 issues a page): past it the server is not GitHub's
+MAX_PAGES = 1000
+#: rate-limit header values of more digits than this are absurd (an epoch second has 10)
+_MAX_DIGITS = 10
+_RATE_HEADERS = ("x-ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-reset", "x-ratelimit-used")
+
+
+class _DeadlineExceeded(BaseException):
+    """A request ran past its total deadline (a BaseException: no library code swallows it)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` in all (a socket timeout bounds each read only: a server that
+    sends a byte a second would hold a request for ever). A real-time timer signal does it; where none
+    can be set (not the main thread, no `setitimer`), the per-read timeout is the only bound."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _DeadlineExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def rate_value(name: str, value: str | None, warnings: list[str]) -> int | None:
+    """A rate-limit header's value as a number; None when absent, and when not a plain number of at
+    most ten digits (a warning then says so: the value is unknown, not a failure)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(rf"[0-9]{{1,{_MAX_DIGITS}}}(?:\.[0-9]{{1,6}})?", text):
+        return int(float(text))
+    shown = text[:40] + ("..." if len(text) > 40 else "")
+    note = f"the server sent an unusable {name} header ({shown!r}); the rate limit is taken as unknown"
+    if note not in warnings:
+        warnings.append(note)
+    return None
+
+
+def _checked_response(response: RequestsResponse, warnings: list[str]) -> RequestsResponse:
+    """`response` with every unusable rate-limit header removed (noted in `warnings`): PyGithub parses
+    them with `int(float(...))`, which raises on a word and overflows on a huge number."""
+    for name in (*_RATE_HEADERS, "retry-after"):
+        value = response.headers.get(name)
+        if value is not None and rate_value(name.title(), value, warnings) is None:
+            del response.headers[name]
+    return response
+
+
+class _Connection(HTTPRequestsConnectionClass):
+    """PyGithub's connection over `requests`, whose answers pass `_checked_response`."""
+
+    warnings: list[str]
+
+    def getresponse(self) -> RequestsResponse:
+        return _checked_response(super().getresponse(), self.warnings)
+
+
+class _SecureConnection(HTTPSRequestsConnectionClass):
+    """`_Connection` over https."""
+
+    warnings: list[str]
+
+    def getresponse(self) -> RequestsResponse:
+        return _checked_response(super().getresponse(), self.warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +190,22 @@ class GitHubClient:
         retry_delay: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = public_url(base_url.strip()).rstrip("/")
         self._base = urllib.parse.urlparse(self.base_url)
         if self._base.scheme not in ("http", "https") or not self._base.hostname:
             raise GitHubError(f"the GitHub API URL must be an http or https URL, got {self.base_url!r}")
+        try:
+            port = self._base.port
+        except ValueError:
+            raise GitHubError(
+                f"the GitHub API URL {self.base_url!r} names a port outside 1-65535; check GITHUB_API_URL"
+            ) from None
+        self.timeout = timeout
+        #: what was odd in the answers but did not stop the sync (e.g. an unusable rate-limit header)
+        self.warnings: list[str] = []
+        connection = _SecureConnection if self._base.scheme == "https" else _Connection
+        self._cnx = connection(self._base.hostname, port, timeout=timeout, retry=None)
+        self._cnx.warnings = self.warnings
         self.token_origin = token.origin if token else None
         self.retries = retries
         self.retry_delay = retry_delay
@@ -141,6 +234,7 @@ class GitHubClient:
         self.close()
 
     def close(self) -> None:
+        self._cnx.close()
         self._github.close()
 
     # -- requests ----------------------------------------------------------------------------------
@@ -156,16 +250,26 @@ class GitHubClient:
                 self._sleep(min(self.retry_delay * 2 ** (attempt - 1), MAX_DELAY))
             self.stats.requests += 1
             try:
-                status, raw_headers, body = self._github.requester.requestJson(
-                    "GET", url, parameters=dict(params or {}), headers=dict(headers)
-                )
-            except requests.Timeout:
+                with _deadline(self.timeout):
+                    status, raw_headers, body = self._github.requester.requestJson(
+                        "GET", url, parameters=dict(params or {}), headers=dict(headers), cnx=self._cnx
+                    )
+            except (requests.Timeout, _DeadlineExceeded):
                 failure = "timed out"
                 continue
             except requests.RequestException as exc:
                 raise NetworkError(f"cannot reach {self.base_url} ({_network_reason(exc)})") from None
             except (RuntimeError, AssertionError) as exc:  # PyGithub refuses redirects to another host
                 raise MalformedResponseError(f"{_path(url)}: refused redirect ({exc})") from None
+            except (
+                UnicodeError,
+                ValueError,
+                OverflowError,
+            ) as exc:  # never the values: they may hold secrets
+                raise MalformedResponseError(
+                    f"GET {_path(url)} on {self.base_url} could not be sent or its answer not read "
+                    f"({type(exc).__name__})"
+                ) from None
             response = _Response(status, {k.lower(): str(v) for k, v in raw_headers.items()}, body)
             self._note(response.headers)
             if status >= 500:
@@ -178,10 +282,10 @@ class GitHubClient:
 
     def _note(self, headers: Mapping[str, str]) -> None:
         self.last_date = http_date(headers.get("date")) or self.last_date
-        for attr, key in (("remaining", "remaining"), ("limit", "limit"), ("reset", "reset")):
-            value = headers.get(f"x-ratelimit-{key}")
-            if value is not None and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value.strip()):
-                setattr(self.stats, attr, int(float(value)))
+        for key in ("remaining", "limit", "reset"):
+            value = rate_value(f"X-RateLimit-{key.title()}", headers.get(f"x-ratelimit-{key}"), self.warnings)
+            if value is not None:
+                setattr(self.stats, key, value)
 
     def _fail(self, response: _Response, what: str) -> GitHubError:
         """The error for an answer that sync cannot use."""
@@ -258,7 +362,14 @@ class GitHubClient:
             query["since"] = since
         params: dict[str, str] | None = query
         first = True
+        visited: set[str] = set()
         while url:
+            if len(visited) >= MAX_PAGES:
+                raise MalformedResponseError(
+                    f"the listing of {repo} goes on past {MAX_PAGES} pages; the server is not behaving "
+                    "as GitHub does (check GITHUB_API_URL)"
+                )
+            visited.add(_page_key(url, params))
             response = self._get(url, params, etag if first else None)
             if response.status == 304 and first:
                 self.stats.not_modified += 1
@@ -284,6 +395,10 @@ class GitHubClient:
                 ) from None
             yield ListingPage(False, tuple(issues), pulls, response.headers.get("etag") if first else None)
             url = self._next_link(response.headers.get("link"), url)
+            if url and _page_key(url, None) in visited:
+                raise MalformedResponseError(
+                    f'the answer to GET {_path(url)} links (rel="next") to a page already read'
+                )
             params = None
             first = False
 
@@ -308,6 +423,13 @@ def _path(url: str) -> str:
     """A URL without scheme and host (messages name the endpoint, never credentials)."""
     parts = urllib.parse.urlparse(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _page_key(url: str, params: Mapping[str, str] | None) -> str:
+    """A page of a listing as one string, whether named by path and parameters or by a Link URL."""
+    parts = urllib.parse.urlparse(url)
+    query = sorted({**dict(urllib.parse.parse_qsl(parts.query)), **(params or {})}.items())
+    return f"{parts.path}?{urllib.parse.urlencode(query)}"
 
 
 def _repo_in(data: object) -> str | None:
@@ -342,13 +464,12 @@ def _network_reason(exc: requests.RequestException) -> str:
 def _rate_limited(headers: Mapping[str, str], stats: RequestStats) -> RateLimitedError:
     now = http_date(headers.get("date"))
     resume: dt.datetime | None = None
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit() and now:
-        resume = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(
-            seconds=int(retry_after)
-        )
-    elif stats.reset is not None:
-        resume = dt.datetime.fromtimestamp(stats.reset, dt.UTC)
+    retry_after = rate_value("Retry-After", headers.get("retry-after"), [])
+    with contextlib.suppress(ValueError, OverflowError, OSError):  # past the year 9999: unknown
+        if retry_after is not None and now:
+            resume = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(seconds=retry_after)
+        elif stats.reset is not None:
+            resume = dt.datetime.fromtimestamp(stats.reset, dt.UTC)
     when = f"after {resume.strftime('%Y-%m-%d %H:%M:%S UTC')}" if resume else "later"
     used = f" ({stats.limit} requests an hour)" if stats.limit else ""
     return RateLimitedError(f"GitHub's rate limit is used up{used}; run the sync again {when}", resume)
