@@ -59,7 +59,7 @@ _STATUS_OF_RESOLUTION = {
     Resolution.OUT_OF_SCOPE: Status.ARCHIVED,
 }
 _DUPLICATE_RE = re.compile(
-    r"\bduplicate\s+(?:of\s+)?(?:issue\s+)?(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)?#?(?P<num>\d+)\b"
+    r"\bduplicate\s+(?:of\s+)?(?:issue\s+)?(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)?#?(?P<num>\d{1,15})\b"
 )
 _NEGATED_RE = re.compile(r"\bnot\s+(?:yet\s+)?(?:resolved|fixed|closed|done)\b")
 _FOLDERS: dict[str, Status] = {
