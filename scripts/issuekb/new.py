@@ -54,6 +54,8 @@ UNKNOWN = "unknown - fill in"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLUG_WORDS = 5
 _SLUG_MAX = 48
+#: the longest slug `--slug` accepts (a folder name ends at 255 bytes; paths get long on Windows too)
+SLUG_LIMIT = 100
 _STOP_WORDS = frozenset(
     {
         "a",
@@ -148,6 +150,8 @@ def check_slug(slug: str) -> str | None:
         return "the slug is empty"
     if "/" in slug or "\\" in slug or ".." in slug or Path(slug).is_absolute():
         return f"the slug {slug!r} would put the analysis outside the analyses folder"
+    if len(slug) > SLUG_LIMIT:
+        return f"the slug is {len(slug)} characters long; give one of at most {SLUG_LIMIT}"
     if not SLUG_RE.match(slug):
         return f"the slug {slug!r} must be lower-case kebab-case (a-z, 0-9 and '-'), e.g. 'reload-crash'"
     return None
@@ -178,8 +182,9 @@ def parse_issue(text: str, repo: str | None, upstream: str) -> IssueRef:
         if repo is not None and named != repo:
             raise ValueError(f"ISSUE names {named} but --repo says {repo}; give one of them")
         repo = named
-    if not re.fullmatch(r"[0-9]+", number) or int(number) <= 0:
-        raise ValueError(f"ISSUE must be a positive issue number (1234) or owner/name#1234, not {text!r}")
+    if not re.fullmatch(r"[0-9]{1,15}", number) or int(number) <= 0:
+        shown = text if len(text) <= 60 else f"{text[:57]}..."
+        raise ValueError(f"ISSUE must be a positive issue number (1234) or owner/name#1234, not {shown!r}")
     return IssueRef(repo or upstream, int(number))
 
 

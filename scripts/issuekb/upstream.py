@@ -227,6 +227,13 @@ def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags:
     return cls(number, **kwargs)
 
 
+#: what to do about a state file that cannot be used (sync refuses to overwrite it)
+BROKEN_HINT = (
+    "Restore it from git (`git checkout -- <file>`), or delete it and run `make sync` to fetch the state "
+    "again: sync does not overwrite a state file it cannot read."
+)
+
+
 def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
     """Parse the state file's text; problems are diagnostics and leave an empty or partial state."""
     diags: list[Diagnostic] = []
@@ -235,7 +242,9 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return state, [
-            Diagnostic.error("state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", "", exc.colno)
+            Diagnostic.error(
+                "state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", BROKEN_HINT, exc.colno
+            )
         ]
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("repos"), dict):
         return state, [
@@ -244,7 +253,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 rel,
                 1,
                 f"Not an issuekb upstream state file of format {FORMAT}",
-                "Regenerate it with `make sync` (or `issuekb sync --from FILE`).",
+                BROKEN_HINT,
             )
         ]
     for name, raw in sorted(data["repos"].items()):
@@ -292,7 +301,9 @@ def read_state_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Diagnosti
     except FileNotFoundError:
         return None, []
     except OSError as exc:
-        return None, [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
+        message = f"Cannot read the state file: {exc.strerror or exc}"
+        hint = "Check that it is a file you may read." if isinstance(exc, PermissionError) else BROKEN_HINT
+        return None, [Diagnostic.error("state-unreadable", rel, 1, message, hint)]
 
 
 def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
@@ -301,6 +312,6 @@ def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return UpstreamState(), [
-            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}", BROKEN_HINT)
         ]
     return parse_state(text.replace("\r\n", "\n").replace("\r", "\n"), rel)

@@ -77,6 +77,11 @@ def command(
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
+    if day > dt.date.today():
+        raise CouldNotRun(
+            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
+            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
+        )
     try:
         ref = parse_issue(issue, repo, config.upstream)
         extra = parse_companions(companions)
