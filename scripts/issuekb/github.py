@@ -93,7 +93,14 @@ _LINK_RE = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?(?P<rel>[a-z]+)"?')
 MAX_PAGES = 1000
 #: rate-limit header values of more digits than this are absurd (an epoch second has 10)
 _MAX_DIGITS = 10
-_RATE_HEADERS = ("x-ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-reset", "x-ratelimit-used")
+#: the headers PyGithub or sync read as numbers, as GitHub spells them
+_NUMBER_HEADERS = (
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Used",
+    "Retry-After",
+)
 
 
 class _DeadlineExceeded(BaseException):
@@ -139,9 +146,9 @@ def rate_value(name: str, value: str | None, warnings: list[str]) -> int | None:
 def _checked_response(response: RequestsResponse, warnings: list[str]) -> RequestsResponse:
     """`response` with every unusable rate-limit header removed (noted in `warnings`): PyGithub parses
     them with `int(float(...))`, which raises on a word and overflows on a huge number."""
-    for name in (*_RATE_HEADERS, "retry-after"):
+    for name in _NUMBER_HEADERS:
         value = response.headers.get(name)
-        if value is not None and rate_value(name.title(), value, warnings) is None:
+        if value is not None and rate_value(name, value, warnings) is None:
             del response.headers[name]
     return response
 
@@ -189,6 +196,7 @@ class GitHubClient:
         retries: int = 3,
         retry_delay: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.base_url = public_url(base_url.strip()).rstrip("/")
         self._base = urllib.parse.urlparse(self.base_url)
@@ -201,6 +209,7 @@ class GitHubClient:
                 f"the GitHub API URL {self.base_url!r} names a port outside 1-65535; check GITHUB_API_URL"
             ) from None
         self.timeout = timeout
+        self.max_pages = max_pages
         #: what was odd in the answers but did not stop the sync (e.g. an unusable rate-limit header)
         self.warnings: list[str] = []
         connection = _SecureConnection if self._base.scheme == "https" else _Connection
@@ -364,9 +373,9 @@ class GitHubClient:
         first = True
         visited: set[str] = set()
         while url:
-            if len(visited) >= MAX_PAGES:
+            if len(visited) >= self.max_pages:
                 raise MalformedResponseError(
-                    f"the listing of {repo} goes on past {MAX_PAGES} pages; the server is not behaving "
+                    f"the listing of {repo} goes on past {self.max_pages} pages; the server is not behaving "
                     "as GitHub does (check GITHUB_API_URL)"
                 )
             visited.add(_page_key(url, params))
@@ -426,9 +435,10 @@ def _path(url: str) -> str:
 
 
 def _page_key(url: str, params: Mapping[str, str] | None) -> str:
-    """A page of a listing as one string, whether named by path and parameters or by a Link URL."""
+    """A page of a listing as one string, whether named by path and parameters or by a Link URL (no
+    `page` parameter is page 1, as on GitHub)."""
     parts = urllib.parse.urlparse(url)
-    query = sorted({**dict(urllib.parse.parse_qsl(parts.query)), **(params or {})}.items())
+    query = sorted({"page": "1", **dict(urllib.parse.parse_qsl(parts.query)), **(params or {})}.items())
     return f"{parts.path}?{urllib.parse.urlencode(query)}"
 
 

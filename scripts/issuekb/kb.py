@@ -152,11 +152,11 @@ def _is_dir(entry: os.DirEntry[str]) -> bool | None:
 def _missing_root(config: Config) -> Diagnostic:
     root = config.analyses_dir
     rel = config.rel(root)
-    odd = odd_entry(str(root))
-    if odd is None:
+    if not root.exists() and not root.is_symlink():
         message, hint = "The analyses folder does not exist", "Create it"
     else:
-        message, hint = f"The analyses folder {rel} {odd}", "Make it a folder"
+        what = odd_entry(str(root)) or "is a file, not a folder"
+        message, hint = f"The analyses folder {rel} {what}", "Make it a folder"
     return Diagnostic.error(
         "kb-missing", rel, 1, message, f"{hint}, or set analyses_dir in the issuekb entry of mkdocs.yml."
     )
@@ -168,7 +168,7 @@ def _odd(config: Config, path: Path, odd: str) -> Diagnostic:
         config.rel(path),
         1,
         f"{path.name} {odd}",
-        "Analyses are read from regular files only: replace it with a file, or remove it.",
+        "An analysis folder must be a folder that can be read: fix the link or remove it.",
     )
 
 
