@@ -207,8 +207,8 @@ def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
     from issuekb.github import GitHubClient, GitHubError, api_url, find_token
 
     base = api_url(os.environ)
-    token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)
     try:
+        token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)
         with GitHubClient(base, token, timeout=10, retries=1, retry_delay=0.5) as client:
             answer = client.get_issue(ref.repo, ref.number)
     except GitHubError as exc:
