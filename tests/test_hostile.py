@@ -298,3 +298,14 @@ def test_import_skips_links_out_of_the_source_fifos_and_huge_numbers(kb_root: Pa
     assert sorted(p.name for p in (kb_root / "analyses").iterdir()) == ["0042-crash", "0045-big"]
     assert "\nissue: 45\n" in (kb_root / "analyses" / "0045-big" / "analysis.md").read_text(encoding="utf-8")
     assert snapshot(tmp_path / "legacy") == source
+
+
+def test_a_stale_staging_folder_of_new_is_removed_by_the_next_run(kb_root: Path) -> None:
+    write_file(kb_root / "analyses" / "0001-crash" / "analysis.md", GOOD)
+    stale = write_file(kb_root / "analyses" / f".0002-killed.{2**22 + 7}-q{TMP_SUFFIX}" / "analysis.md", GOOD)
+    live = write_file(
+        kb_root / "analyses" / f".0003-running.{os.getppid()}-r{TMP_SUFFIX}" / "analysis.md", GOOD
+    )
+    assert invoke(kb_root, "check").exit_code == 0
+    assert not stale.parent.exists()
+    assert live.exists()

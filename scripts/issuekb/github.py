@@ -5,6 +5,10 @@ PyGithub provides the connection, authentication, user agent and redirect follow
 
 - conditional requests (`If-None-Match` with a stored ETag) and their 304 answers;
 - `since` listings, followed page by page through `Link` headers;
+- a total deadline per request (`--timeout` bounds each socket read too, but a server that drips its
+  answer a byte at a time would otherwise hold a request for ever), a page limit and a visited set for
+  `Link` pagination, and rate-limit headers read defensively (an unusable value is unknown, with a
+  warning in `GitHubClient.warnings`);
 - its own bounded retry of 5xx answers and timeouts. PyGithub's retry is switched off (`retry=None`) so
   that every HTTP request is counted here, and so that a rate limit stops the sync instead of sleeping
   until the limit resets; PyGithub's pause between requests is switched off too;
@@ -19,8 +23,6 @@ import datetime as dt
 import json
 import logging
 import re
-import signal
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
@@ -61,6 +63,7 @@ from issuekb.githubtypes import (
     find_token,
     public_url,
 )
+from issuekb.httpguard import DeadlineExceeded, deadline, page_key, rate_value
 from issuekb.upstream import IssueState, PullState
 
 __all__ = [
@@ -91,8 +94,6 @@ MAX_DELAY = 30.0
 _LINK_RE = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?(?P<rel>[a-z]+)"?')
 #: the most pages one listing may take (100 issues a page): past it the server is not GitHub's
 MAX_PAGES = 1000
-#: rate-limit header values of more digits than this are absurd (an epoch second has 10)
-_MAX_DIGITS = 10
 #: the headers PyGithub or sync read as numbers, as GitHub spells them
 _NUMBER_HEADERS = (
     "X-RateLimit-Remaining",
@@ -101,46 +102,6 @@ _NUMBER_HEADERS = (
     "X-RateLimit-Used",
     "Retry-After",
 )
-
-
-class _DeadlineExceeded(BaseException):
-    """A request ran past its total deadline (a BaseException: no library code swallows it)."""
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the block after `seconds` in all (a socket timeout bounds each read only: a server that
-    sends a byte a second would hold a request for ever). A real-time timer signal does it; where none
-    can be set (not the main thread, no `setitimer`), the per-read timeout is the only bound."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _DeadlineExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def rate_value(name: str, value: str | None, warnings: list[str]) -> int | None:
-    """A rate-limit header's value as a number; None when absent, and when not a plain number of at
-    most ten digits (a warning then says so: the value is unknown, not a failure)."""
-    if value is None:
-        return None
-    text = value.strip()
-    if re.fullmatch(rf"[0-9]{{1,{_MAX_DIGITS}}}(?:\.[0-9]{{1,6}})?", text):
-        return int(float(text))
-    shown = text[:40] + ("..." if len(text) > 40 else "")
-    note = f"the server sent an unusable {name} header ({shown!r}); the rate limit is taken as unknown"
-    if note not in warnings:
-        warnings.append(note)
-    return None
 
 
 def _checked_response(response: RequestsResponse, warnings: list[str]) -> RequestsResponse:
@@ -259,11 +220,11 @@ class GitHubClient:
                 self._sleep(min(self.retry_delay * 2 ** (attempt - 1), MAX_DELAY))
             self.stats.requests += 1
             try:
-                with _deadline(self.timeout):
+                with deadline(self.timeout):
                     status, raw_headers, body = self._github.requester.requestJson(
                         "GET", url, parameters=dict(params or {}), headers=dict(headers), cnx=self._cnx
                     )
-            except (requests.Timeout, _DeadlineExceeded):
+            except (requests.Timeout, DeadlineExceeded):
                 failure = "timed out"
                 continue
             except requests.RequestException as exc:
@@ -378,7 +339,7 @@ class GitHubClient:
                     f"the listing of {repo} goes on past {self.max_pages} pages; the server is not behaving "
                     "as GitHub does (check GITHUB_API_URL)"
                 )
-            visited.add(_page_key(url, params))
+            visited.add(page_key(url, params))
             response = self._get(url, params, etag if first else None)
             if response.status == 304 and first:
                 self.stats.not_modified += 1
@@ -404,7 +365,7 @@ class GitHubClient:
                 ) from None
             yield ListingPage(False, tuple(issues), pulls, response.headers.get("etag") if first else None)
             url = self._next_link(response.headers.get("link"), url)
-            if url and _page_key(url, None) in visited:
+            if url and page_key(url, None) in visited:
                 raise MalformedResponseError(
                     f'the answer to GET {_path(url)} links (rel="next") to a page already read'
                 )
@@ -432,14 +393,6 @@ def _path(url: str) -> str:
     """A URL without scheme and host (messages name the endpoint, never credentials)."""
     parts = urllib.parse.urlparse(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _page_key(url: str, params: Mapping[str, str] | None) -> str:
-    """A page of a listing as one string, whether named by path and parameters or by a Link URL (no
-    `page` parameter is page 1, as on GitHub)."""
-    parts = urllib.parse.urlparse(url)
-    query = sorted({"page": "1", **dict(urllib.parse.parse_qsl(parts.query)), **(params or {})}.items())
-    return f"{parts.path}?{urllib.parse.urlencode(query)}"
 
 
 def _repo_in(data: object) -> str | None:

@@ -98,7 +98,9 @@ def discover(
     found: list[tuple[str, frozenset[str]]] = []
     try:
         with os.scandir(root) as entries:
-            listing = sorted((e.name, _is_dir(e)) for e in entries if not e.name.startswith("."))
+            every = [(e.name, e) for e in entries]
+        listing = sorted((name, _is_dir(e)) for name, e in every if not name.startswith("."))
+        sweep_stale(root, [name for name, _ in every if name.endswith(TMP_SUFFIX)])
     except OSError as exc:
         return [], [_odd(config, root, f"cannot be listed ({exc.strerror or exc})")]
     root_str = str(root)

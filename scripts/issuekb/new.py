@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from issuekb.refs import IssueRef
 from issuekb.render.escape import md_inline
 from issuekb.schema import COMPANIONS, PLACEHOLDERS, Status
 from issuekb.upstream import IssueState
-from issuekb.writes import atomic_write
+from issuekb.writes import TMP_SUFFIX, atomic_write
 
 __all__ = [
     "UNKNOWN",
@@ -256,7 +257,8 @@ def fill_companion(template: str, ref: IssueRef, prefill: Prefill, *, today: dt.
 
 
 def write_analysis_folder(folder: Path, files: dict[str, str]) -> None:
-    """Create `folder` holding `files`, all or nothing: staged in a hidden sibling folder, then renamed.
+    """Create `folder` holding `files`, all or nothing: staged in a hidden sibling folder (named as the
+    temporary files of `issuekb.writes` are, so a killed run's is removed by the next), then renamed.
 
     Raises FileExistsError when `folder` exists, OSError when the parent is not writable.
     """
@@ -265,7 +267,8 @@ def write_analysis_folder(folder: Path, files: dict[str, str]) -> None:
         raise FileExistsError(f"{folder} already exists")
     if not parent.is_dir():
         parent.mkdir(parents=True)  # raises FileExistsError when the parent is a file
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".new", dir=parent))
+    prefix = f".{folder.name[:64]}.{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=TMP_SUFFIX, dir=parent))
     try:
         staging.chmod(0o755)  # mkdtemp made it 0o700; an analysis folder is as readable as the rest
         for name, text in files.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -98,8 +99,8 @@ def is_stale_tmp(name: str) -> bool:
 
 
 def sweep_stale(folder: Path, names: Iterable[str] | None = None) -> list[str]:
-    """Remove the stale temporary files (`is_stale_tmp`) in `folder` (among `names` when given, else its
-    listing); the names removed. Errors are ignored: a file that cannot be removed is only clutter."""
+    """Remove the stale temporary files and staging folders (`is_stale_tmp`) in `folder` (among `names`
+    when given, else its listing); the names removed. Errors are ignored: a file that cannot be removed is only clutter."""
     removed: list[str] = []
     try:
         listing = list(names) if names is not None else [entry.name for entry in folder.iterdir()]
@@ -107,7 +108,11 @@ def sweep_stale(folder: Path, names: Iterable[str] | None = None) -> list[str]:
         return removed
     for name in listing:
         if is_stale_tmp(name):
+            path = folder / name
             with contextlib.suppress(OSError):
-                (folder / name).unlink()
+                if path.is_dir() and not path.is_symlink():  # the staging folder of a new analysis
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 removed.append(name)
     return removed
