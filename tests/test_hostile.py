@@ -275,7 +275,12 @@ def test_import_skips_links_out_of_the_source_fifos_and_huge_numbers(kb_root: Pa
     (legacy / "0043-leak" / "analysis.md").symlink_to(secret)
     (legacy / "0044-zero").mkdir()
     (legacy / "0044-zero" / "analysis.md").symlink_to("/dev/zero")
-    write_file(legacy / "0045-big" / "analysis.md", f"# Big\n\n**Issue**: #{'9' * 5000}\n**Status**: Open\n")
+    big = "9" * 5000
+    write_file(
+        legacy / "0045-big" / "analysis.md",
+        f"# Big\n\n**Issue**: #{big}\n**Status**: Open\n\n## Fix #{big}\n\n"
+        f"Fixed in PR #{big}, like #{big} (https://github.com/o/r/issues/{big}).\n",
+    )
     (legacy / "loop").symlink_to("loop")
     source = snapshot(tmp_path / "legacy")
     result = invoke(kb_root, "import", str(tmp_path / "legacy"), "--format", "json")
