@@ -253,10 +253,12 @@ class FakeGitHub:
         with self._lock:
             self._faults.extend(_Fault(status, body, {}, delay, path) for _ in range(times))
 
-    def malformed(self, times: int = 1, *, path: str | None = None) -> None:
-        """The next `times` requests answer 200 with a body that is not JSON."""
+    def malformed(
+        self, times: int = 1, *, path: str | None = None, body: str = '[{"number": 1, "title": '
+    ) -> None:
+        """The next `times` requests answer 200 with `body`, by default one that is not JSON."""
         with self._lock:
-            self._faults.extend(_Fault(200, '[{"number": 1, "title": ', {}, 0.0, path) for _ in range(times))
+            self._faults.extend(_Fault(200, body, {}, 0.0, path) for _ in range(times))
 
     def slow(self, seconds: float, times: int = 1) -> None:
         """The next `times` requests are answered normally, after `seconds`."""

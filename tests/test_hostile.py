@@ -192,6 +192,17 @@ def test_new_refuses_what_would_fail_later(templated: Path, args: list[str], exp
     assert snapshot(templated) == before
 
 
+def test_a_state_file_with_a_number_too_long_for_python_is_a_diagnostic(kb_root: Path) -> None:
+    write_file(kb_root / "analyses" / "0001-crash" / "analysis.md", GOOD)
+    for text in (
+        '{"format": 1, "repos": {"acme/widget": {"issues": {"' + "1" * 5000 + '": {}}}}}',
+        "9" * 5000,
+    ):
+        write_file(kb_root / "upstream-state.json", text)
+        result = invoke(kb_root, "tracking")
+        assert "upstream-state.json:1:1: error[state-" in result.output
+
+
 def test_a_broken_state_file_says_what_to_do(kb_root: Path) -> None:
     write_file(kb_root / "analyses" / "0001-crash" / "analysis.md", GOOD)
     write_file(kb_root / "upstream-state.json", '{"format": 99}\n')

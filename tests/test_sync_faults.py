@@ -405,6 +405,19 @@ def test_a_token_that_cannot_be_sent_is_refused_naming_its_variable(
     assert state_bytes(kb_root) == synced
 
 
+def test_a_number_too_long_for_python_is_a_malformed_answer(
+    kb_root: Path, gh: FakeGitHub, synced: bytes
+) -> None:
+    gh.change(REPO, [5])
+    gh.malformed(body='[{"number": ' + "9" * 5000 + "}]")
+    result = invoke(kb_root, gh.url, env=TOKEN)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: the answer to GET /repos/acme/widget/issues holds a number too long or nesting too deep to read\n"
+    )
+    assert state_bytes(kb_root) == synced
+
+
 def test_user_info_in_the_api_url_is_neither_shown_nor_stored(kb_root: Path, gh: FakeGitHub) -> None:
     gh.seed(REPO, 3)
     track(kb_root, [1, 2])

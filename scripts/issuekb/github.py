@@ -282,6 +282,10 @@ class GitHubClient:
                 f"the answer to GET {_path(url)} is not valid JSON ({exc.msg} at line {exc.lineno} "
                 f"column {exc.colno})"
             ) from None
+        except (ValueError, RecursionError):  # a number of more than 4,300 digits, or absurd nesting
+            raise MalformedResponseError(
+                f"the answer to GET {_path(url)} holds a number too long or nesting too deep to read"
+            ) from None
 
     # -- endpoints ---------------------------------------------------------------------------------
     def get_issue(self, repo: str, number: int, etag: str | None = None) -> IssueFetch:
@@ -403,7 +407,7 @@ def _message(body: str) -> str:
     """GitHub's `message` of an error answer, on one short line."""
     try:
         data = json.loads(body) if body else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return ""
     message = data.get("message") if isinstance(data, dict) else None
     return " ".join(str(message).split())[:200] if message else ""

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -246,6 +247,9 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 "state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", BROKEN_HINT, exc.colno
             )
         ]
+    except (ValueError, RecursionError):  # a number of more than 4,300 digits, or nesting past the stack
+        message = "Not valid JSON for issuekb: it holds a number too long or nesting too deep to read"
+        return state, [Diagnostic.error("state-json", rel, 1, message, BROKEN_HINT)]
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("repos"), dict):
         return state, [
             Diagnostic.error(
@@ -273,7 +277,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 diags.append(Diagnostic.error("state-invalid", rel, 1, f"{name}: '{key}' is not an object"))
                 continue
             for number, item in items.items():
-                if not str(number).isdigit() or not isinstance(item, dict):
+                if not re.fullmatch(r"[0-9]{1,15}", str(number)) or not isinstance(item, dict):
                     diags.append(
                         Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}")
                     )
