@@ -1,0 +1,181 @@
+"""Markdown written for GitHub reads the same on the built site.
+
+For every analysis of the repository (and its companion pages) and for the GitHub-style fixtures in
+tests/gfm/, the lists that a CommonMark parser (markdown-it-py, reading the file as GitHub does) finds in
+the body are the lists on the page that a real `mkdocs build --strict` writes: same kind, same number of
+items, same first number, same depth, in the same order. So no list item is lost and no numbered list is
+split. The build uses the repository's mkdocs.yml (its Markdown extensions included).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from sitefixture import DOCS, REPO_ROOT, STATE, build_site, write_mkdocs_yml
+
+pytestmark = pytest.mark.site
+
+GFM = Path(__file__).resolve().parent / "gfm"
+#: The fixtures, as analyses of the fixture knowledge base: folder -> front matter.
+FIXTURES = {
+    "9001-github-style": (
+        "github-style.md",
+        'issue: 9001\ntitle: "Written for GitHub"\nstatus: investigating',
+    ),
+    "9002-hand-kept": (
+        "hand-kept.md",
+        'issue: 9002\ntitle: "The daemon refuses to start after an upgrade"\nstatus: resolved\n'
+        "resolution: duplicate\nduplicate_of: 9001",
+    ),
+}
+
+#: (kind, items, first number, depth) of one list; kind is "ul" or "ol".
+ListShape = tuple[str, int, int, int]
+
+
+def github_lists(body: str) -> list[ListShape]:
+    """The lists of `body` as CommonMark (with GitHub's tables and strikethrough) reads it, in order."""
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(body)
+    shapes: list[list[object]] = []
+    open_lists: list[int] = []
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1)) if token.type == "ordered_list_open" else 1
+            open_lists.append(len(shapes))
+            shapes.append(["ul" if token.type == "bullet_list_open" else "ol", 0, start, len(open_lists)])
+        elif token.type == "list_item_open":
+            shapes[open_lists[-1]][1] += 1  # type: ignore[operator]
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            open_lists.pop()
+    return [(str(k), int(n), int(s), int(d)) for k, n, s, d in shapes]  # type: ignore[call-overload]
+
+
+class _PageLists(HTMLParser):
+    """The lists of an analysis page's body: inside the article, before the links section."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_article = False
+        self.done = False
+        self.shapes: list[list[object]] = []
+        self.open_lists: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "article":
+            self.in_article = True
+        if not self.in_article or self.done:
+            return
+        if tag == "h2" and attr.get("id") == "links-to-other-issues":
+            self.done = True
+        elif tag in ("ul", "ol"):
+            self.open_lists.append(len(self.shapes))
+            start = int(attr.get("start") or 1)
+            self.shapes.append([tag, 0, start, len(self.open_lists)])
+        elif tag == "li" and self.open_lists:
+            self.shapes[self.open_lists[-1]][1] += 1  # type: ignore[operator]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.in_article = False
+        if self.in_article and not self.done and tag in ("ul", "ol") and self.open_lists:
+            self.open_lists.pop()
+
+
+def page_lists(html: str) -> list[ListShape]:
+    parser = _PageLists()
+    parser.feed(html)
+    return [(str(k), int(n), int(s), int(d)) for k, n, s, d in parser.shapes]  # type: ignore[call-overload]
+
+
+def _body(path: Path) -> str:
+    """The file after its front matter (a companion page has none)."""
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+
+
+@pytest.fixture(scope="module")
+def gfm_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's analyses and the fixtures, built into a site with the repository's mkdocs.yml."""
+    root = tmp_path_factory.mktemp("gfm-kb")
+    shutil.copytree(REPO_ROOT / "analyses", root / "analyses")
+    for folder, (name, front) in FIXTURES.items():
+        target = root / "analyses" / folder / "analysis.md"
+        target.parent.mkdir(parents=True)
+        target.write_text(f"---\n{front}\n---\n" + (GFM / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for rel, text in DOCS.items():
+        (root / "docs").mkdir(exist_ok=True)
+        (root / "docs" / rel).write_text(text, encoding="utf-8")
+    (root / "upstream-state.json").write_text(json.dumps(STATE), encoding="utf-8")
+    write_mkdocs_yml(root)
+    proc = build_site(root)
+    assert proc.returncode == 0, proc.stderr
+    return root
+
+
+def _pages(root: Path) -> list[tuple[Path, Path]]:
+    """(Markdown file, built page) for every analysis and companion of the fixture knowledge base."""
+    pairs = []
+    for source in sorted((root / "analyses").glob("*/*.md")):
+        folder = source.parent.name
+        built = root / "site" / "analyses" / folder
+        page = built / "index.html" if source.name == "analysis.md" else built / source.stem / "index.html"
+        pairs.append((source, page))
+    return pairs
+
+
+def test_every_page_keeps_githubs_lists(gfm_site: Path) -> None:
+    pages = _pages(gfm_site)
+    assert len(pages) >= len(list((REPO_ROOT / "analyses").glob("*/analysis.md"))) + len(FIXTURES)
+    lost = split = 0
+    report = []
+    for source, page in pages:
+        expected = github_lists(_body(source))
+        found = page_lists(page.read_text(encoding="utf-8"))
+        lost += sum(n for _, n, _, _ in expected) - sum(n for _, n, _, _ in found)
+        split += sum(1 for k, *_ in found if k == "ol") - sum(1 for k, *_ in expected if k == "ol")
+        if found != expected:
+            report.append(f"{source.relative_to(gfm_site)}:\n  GitHub {expected}\n  site   {found}")
+    assert (lost, split) == (0, 0), "\n".join(report)
+    assert report == [], "\n".join(report)
+
+
+def test_the_fixtures_hold_what_python_markdown_reads_otherwise() -> None:
+    """The fixtures are a real test: lists after paragraphs, 2-space nesting, code in numbered steps."""
+    text = (GFM / "github-style.md").read_text(encoding="utf-8") + (GFM / "hand-kept.md").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        ":\n- " in text and "\n  - " in text and "\n   ```" in text and "- [ ] " in text and "|---|" in text
+    )
+    shapes = github_lists(text)
+    assert any(depth == 3 for *_, depth in shapes)
+    assert any(kind == "ol" and start > 1 for kind, _, start, _ in shapes)
+
+
+def test_a_task_list_and_strikethrough_render_as_on_github(gfm_site: Path) -> None:
+    html = (gfm_site / "site" / "analyses" / "9001-github-style" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<li class=task-list-item><label class=task-list-control><input", html)) == 4
+    assert "<del>struck</del>" in html
+    assert "<a href=https://example.org/issue>" in html
+    assert "backslash<br>" in html
+
+
+def test_pull_request_mentions_lead_to_the_forks_pull_requests(gfm_site: Path) -> None:
+    html = (gfm_site / "site" / "analyses" / "9002-hand-kept" / "index.html").read_text(encoding="utf-8")
+    assert html.count("<a href=https://github.com/acme-fork/widget/pull/4>#4</a>") == 3
+    assert "pull request <a href=https://github.com/acme-fork/widget/pull/5>#5</a>" in html
+    assert "widget/issues/4" not in html and "widget/issues/5" not in html
+
+
+def test_a_heading_repeating_the_title_is_not_shown_twice(gfm_site: Path) -> None:
+    html = (gfm_site / "site" / "analyses" / "9002-hand-kept" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<h[1-6][ >]", html.split("<h2 id=summary")[0])) == 1
+    assert "Issue #9002" not in html
