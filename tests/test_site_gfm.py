@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
+from gfmlists import github_lists, page_lists
 from sitefixture import DOCS, REPO_ROOT, STATE, build_site, write_mkdocs_yml
 
 pytestmark = pytest.mark.site
@@ -35,64 +34,6 @@ FIXTURES = {
         "resolution: duplicate\nduplicate_of: 9001",
     ),
 }
-
-#: (kind, items, first number, depth) of one list; kind is "ul" or "ol".
-ListShape = tuple[str, int, int, int]
-
-
-def github_lists(body: str) -> list[ListShape]:
-    """The lists of `body` as CommonMark (with GitHub's tables and strikethrough) reads it, in order."""
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(body)
-    shapes: list[list[object]] = []
-    open_lists: list[int] = []
-    for token in tokens:
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            start = int(token.attrs.get("start", 1)) if token.type == "ordered_list_open" else 1
-            open_lists.append(len(shapes))
-            shapes.append(["ul" if token.type == "bullet_list_open" else "ol", 0, start, len(open_lists)])
-        elif token.type == "list_item_open":
-            shapes[open_lists[-1]][1] += 1  # type: ignore[operator]
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            open_lists.pop()
-    return [(str(k), int(n), int(s), int(d)) for k, n, s, d in shapes]  # type: ignore[call-overload]
-
-
-class _PageLists(HTMLParser):
-    """The lists of an analysis page's body: inside the article, before the links section."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_article = False
-        self.done = False
-        self.shapes: list[list[object]] = []
-        self.open_lists: list[int] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = dict(attrs)
-        if tag == "article":
-            self.in_article = True
-        if not self.in_article or self.done:
-            return
-        if tag == "h2" and attr.get("id") == "links-to-other-issues":
-            self.done = True
-        elif tag in ("ul", "ol"):
-            self.open_lists.append(len(self.shapes))
-            start = int(attr.get("start") or 1)
-            self.shapes.append([tag, 0, start, len(self.open_lists)])
-        elif tag == "li" and self.open_lists:
-            self.shapes[self.open_lists[-1]][1] += 1  # type: ignore[operator]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article":
-            self.in_article = False
-        if self.in_article and not self.done and tag in ("ul", "ol") and self.open_lists:
-            self.open_lists.pop()
-
-
-def page_lists(html: str) -> list[ListShape]:
-    parser = _PageLists()
-    parser.feed(html)
-    return [(str(k), int(n), int(s), int(d)) for k, n, s, d in parser.shapes]  # type: ignore[call-overload]
 
 
 def _body(path: Path) -> str:
