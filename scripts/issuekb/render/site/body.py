@@ -88,9 +88,7 @@ def _fit(text: str) -> str:
     return "\n".join(out)
 
 
-def site_body(
-    text: str, kb: KnowledgeBase, repo: str, from_uri: str, titles: tuple[str, ...] = ()
-) -> str:
+def site_body(text: str, kb: KnowledgeBase, repo: str, from_uri: str, titles: tuple[str, ...] = ()) -> str:
     """The body as it appears on the page `from_uri`, whose own heading shows one of `titles`."""
 
     def link(ref: IssueRef, original: str) -> str:
