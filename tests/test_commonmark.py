@@ -101,6 +101,13 @@ def test_differences_name_the_line() -> None:
     ]
 
 
+def test_markdown_inside_details_is_read_when_the_element_says_so() -> None:
+    text = "<details markdown>\n<summary>Log</summary>\n\nSeen:\n- a\n  - b\n\n</details>\n"
+    assert differences(text) == []
+    assert html_lists(site_html(text)) == github_lists(text) == [("ul", 1, 1, 1), ("ul", 1, 1, 2)]
+    assert differences(text.replace(" markdown>", ">"))
+
+
 #: Lines that GitHub-style bodies are made of, and the awkward ones around them.
 FRAGMENTS = [
     "text", "more text", "- a", "* b", "+ c", "1. d", "2) e", "10. k", "  - f", "   - g", "    - h",

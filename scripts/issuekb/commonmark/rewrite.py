@@ -45,6 +45,7 @@ _OPENS = {
 #: Blocks that may follow a list item's first paragraph without a blank line in Python-Markdown too.
 _ATTACHABLE = frozenset({"bullet_list", "ordered_list", "fence"})
 _TEXT_OR_FENCE = frozenset({"paragraph", "fence"})
+_MARKDOWN_ATTR_RE = re.compile(r"^[^>]*\smarkdown(?:=\S*)?[\s>]")
 _HTML_OPEN_RE = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)[\s>]")
 
 
@@ -193,8 +194,8 @@ def _html(plan: Plan, node: SyntaxTreeNode, siblings: list[SyntaxTreeNode], inde
         message = "Lines right after this HTML tag: GitHub shows them as raw HTML, the site as Markdown"
         plan.differences.append(Difference(start, message))
         return
-    if match is None:
-        return
+    if match is None or _MARKDOWN_ATTR_RE.search(plan.lines[start]):
+        return  # `<details markdown>`: md_in_html reads the Markdown inside, as GitHub does
     depth = 0
     for i in range(start, end):
         line = plan.lines[i].lower()
