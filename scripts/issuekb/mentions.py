@@ -130,8 +130,9 @@ def _pieces(line: str) -> Iterator[tuple[int, str, bool]]:
         yield 0, line, True
 
 
-def find_mentions(text: str, default_repo: str) -> list[Mention]:
-    """Every mention outside code, in order."""
+def find_mentions(text: str, default_repo: str, skip_pulls: frozenset[str] = frozenset()) -> list[Mention]:
+    """Every mention outside code, in order, but the bare `#N` of pull requests whose `pull_side` is in
+    `skip_pulls` ("fork" and "" leave out "fork PR #9" and "PR #9")."""
     found: list[Mention] = []
     if _CANDIDATE_RE.search(text) is None:  # fast path: most texts hold no candidate at all
         return found
@@ -142,6 +143,12 @@ def find_mentions(text: str, default_repo: str) -> list[Mention]:
             if not scannable:
                 continue
             for match in _finditer(piece):
+                if (
+                    skip_pulls
+                    and match.group("repo") is None
+                    and pull_side(piece[: match.start()]) in skip_pulls
+                ):
+                    continue
                 ref = IssueRef(match.group("repo") or default_repo, int(match.group("num")))
                 found.append(Mention(offset, start + match.start() + 1, ref, match.group(0)))
     return found
