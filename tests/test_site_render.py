@@ -129,7 +129,7 @@ def test_body_without_a_fork_links_pr_mentions_upstream(small_kb: KnowledgeBase)
 def test_body_lists_are_rewritten_for_python_markdown(small_kb: KnowledgeBase) -> None:
     text = "Steps:\n1. Run:\n   ```sh\n   make\n   ```\n2. Look.\n   - a detail\n"
     assert site_body(text, small_kb, "acme/widget", "analyses/0001-first/index.md") == (
-        "Steps:\n\n1. Run:\n    ```sh\n    make\n    ```\n\n2. Look.\n    - a detail\n"
+        "Steps:\n\n1. Run:\n    ```sh\n    make\n    ```\n2. Look.\n    - a detail\n"
     )
 
 
