@@ -17,21 +17,27 @@ from pathlib import Path
 import pytest
 
 from gfmlists import github_lists, page_lists
-from sitefixture import DOCS, REPO_ROOT, STATE, build_site, write_mkdocs_yml
+from sitefixture import DOCS, REPO_ROOT, STATE, ZENSICAL_BUILD, build_site, build_zensical, write_mkdocs_yml
 
-pytestmark = pytest.mark.site
+pytestmark = [pytest.mark.site, pytest.mark.xdist_group("zensical")]
 
-GFM = Path(__file__).resolve().parent / "gfm"
+TESTS = Path(__file__).resolve().parent
+GFM = TESTS / "gfm"
 #: The fixtures, as analyses of the fixture knowledge base: folder -> front matter.
 FIXTURES = {
     "9001-github-style": (
-        "github-style.md",
+        "gfm/github-style.md",
         'issue: 9001\ntitle: "Written for GitHub"\nstatus: investigating',
     ),
     "9002-hand-kept": (
-        "hand-kept.md",
+        "gfm/hand-kept.md",
         'issue: 9002\ntitle: "The daemon refuses to start after an upgrade"\nstatus: resolved\n'
         "resolution: duplicate\nduplicate_of: 9001",
+    ),
+    # the hand-kept analysis this project started from, as tests/fixtures/seed-1159 rewrites it
+    "9003-seed-1159": (
+        "fixtures/seed-1159/analysis.md",
+        'issue: 9003\ntitle: "error: This environment is externally managed"\nstatus: investigating',
     ),
 }
 
@@ -50,7 +56,9 @@ def gfm_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder, (name, front) in FIXTURES.items():
         target = root / "analyses" / folder / "analysis.md"
         target.parent.mkdir(parents=True)
-        target.write_text(f"---\n{front}\n---\n" + (GFM / name).read_text(encoding="utf-8"), encoding="utf-8")
+        target.write_text(
+            f"---\n{front}\n---\n" + (TESTS / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     for rel, text in DOCS.items():
         (root / "docs").mkdir(exist_ok=True)
         (root / "docs" / rel).write_text(text, encoding="utf-8")
@@ -61,19 +69,35 @@ def gfm_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _pages(root: Path) -> list[tuple[Path, Path]]:
+@pytest.fixture(scope="module")
+def gfm_zensical(gfm_site: Path) -> Path:
+    """The same knowledge base built with Zensical (`make site ENGINE=zensical`)."""
+    proc = build_zensical(gfm_site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return gfm_site / ZENSICAL_BUILD / "site"
+
+
+def _pages(root: Path, site: Path) -> list[tuple[Path, Path]]:
     """(Markdown file, built page) for every analysis and companion of the fixture knowledge base."""
     pairs = []
     for source in sorted((root / "analyses").glob("*/*.md")):
         folder = source.parent.name
-        built = root / "site" / "analyses" / folder
+        built = site / "analyses" / folder
         page = built / "index.html" if source.name == "analysis.md" else built / source.stem / "index.html"
         pairs.append((source, page))
     return pairs
 
 
 def test_every_page_keeps_githubs_lists(gfm_site: Path) -> None:
-    pages = _pages(gfm_site)
+    _assert_githubs_lists(gfm_site, gfm_site / "site")
+
+
+def test_every_page_keeps_githubs_lists_with_zensical(gfm_site: Path, gfm_zensical: Path) -> None:
+    _assert_githubs_lists(gfm_site, gfm_zensical)
+
+
+def _assert_githubs_lists(gfm_site: Path, site: Path) -> None:
+    pages = _pages(gfm_site, site)
     assert len(pages) >= len(list((REPO_ROOT / "analyses").glob("*/analysis.md"))) + len(FIXTURES)
     lost = split = 0
     report = []
