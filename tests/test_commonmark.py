@@ -110,6 +110,7 @@ def test_markdown_inside_details_is_read_when_the_element_says_so() -> None:
 
 #: Lines that GitHub-style bodies are made of, and the awkward ones around them.
 FRAGMENTS = [
+    "- #12 x", "- # h", "- <b>x</b>", "- <div>",
     "text", "more text", "- a", "* b", "+ c", "1. d", "2) e", "10. k", "  - f", "   - g", "    - h",
     "   1. n", "     - m", "  text", "   text", "      code", "```", "  ```", "   ```", "~~~", "> q", "> - r",
     "# H", "#x", "---", "| a |", "|---|", "- [ ] t", "- ```", "-     code", "<div>", "</div>", "<span>", "\tz",

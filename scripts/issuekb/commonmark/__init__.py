@@ -39,7 +39,7 @@ __all__ = ["Difference", "differences", "for_python_markdown", "may_differ"]
 #: an indented code block), an indented quote or setext underline, an HTML block, a line indented by six
 #: columns or more after a blank line (a code block inside a list item).
 _SUSPECT_RE = re.compile(
-    r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|[>#<|]|```|~~~|[-*_]{3})"
+    r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|\|)|```|~~~|[-*_]{3})"
     r"|[ \t]{5,}\S)"
     r"|^[ \t]+(?:>|=+[ \t]*$|-+[ \t]*$)"
     r"|^ {0,3}</?[A-Za-z]"
