@@ -8,8 +8,9 @@
 - The page has its own `# #N title` heading: a body that opens with a level-1 heading repeating the
   title (`# Issue #12: title`, in any case and emphasis) loses that heading, and a body that still uses
   level-1 headings is shifted one level down (outside code blocks).
-- Last, the Markdown GitHub reads is rewritten for Python-Markdown (`issuekb.commonmark`), so the page
-  shows the lists, code blocks and tables GitHub shows.
+- After the mentions are linked and before the headings are fitted, the Markdown GitHub reads is
+  rewritten for Python-Markdown (`issuekb.commonmark`), so the page shows the lists, code blocks and
+  tables GitHub shows (and an underlined level-1 heading is shifted down too).
 """
 
 from __future__ import annotations
@@ -102,4 +103,4 @@ def site_body(text: str, kb: KnowledgeBase, repo: str, from_uri: str, titles: tu
             return f"[{original}]({GITHUB}/{ref.repo}/pull/{ref.number})"
         return f"[{original}]({GITHUB}/{fork}/pull/{ref.number})" if fork else None
 
-    return for_python_markdown(_fit(replace_mentions(_drop_title(text, titles), repo, link, pull)))
+    return _fit(for_python_markdown(replace_mentions(_drop_title(text, titles), repo, link, pull)))
