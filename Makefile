@@ -70,7 +70,7 @@ bench: $(STAMP) ## Benchmarks at N = 100, 1,000, 10,000 vs python-frontmatter an
 	$(BIN)/python -m bench $(ARGS)
 
 .PHONY: profile
-profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument) [ARGS="--scenario fields --n 10000"]
+profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument) [ARGS="--scenario cold --n 10000"]
 	$(BIN)/python -m bench.profile $(ARGS)
 
 .PHONY: lock
@@ -79,7 +79,7 @@ lock: $(STAMP) ## Refresh constraints.txt from the installed versions
 
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
 
 .PHONY: distclean
 distclean: clean ## Remove everything generated, .venv included

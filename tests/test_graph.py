@@ -13,8 +13,10 @@ from issuekb.config import Config
 from issuekb.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
 from issuekb.kb import KnowledgeBase, load_kb
 from issuekb.mentions import Mention
+from issuekb.pipeline import run_pipeline
 from issuekb.refs import IssueRef
-from issuekb.results import kb_results
+from issuekb.render.links import RepoLinks
+from issuekb.render.tracking import render_tracking
 
 REPO = "acme/widget"
 AddAnalysis = Callable[..., Path]
@@ -202,8 +204,9 @@ def test_mentions_are_scanned_only_when_the_backlinks_are_read(
         return real(text, repo)
 
     monkeypatch.setattr(issuekb.graph, "find_mentions", counting)
-    results = kb_results(kb_config, today=TODAY, cache=False, tracking=kb_config.tracking_file)
-    assert results.tracking and results.analyses == 2
+    results = run_pipeline(kb_config, today=TODAY)
+    links = RepoLinks.for_file(kb_config, kb_config.tracking_file)
+    assert render_tracking(results.kb, results.graph, results.state, links) and results.analyses == 2
     _, graph = load(kb_config)
     assert graph.clusters and not scanned
     assert graph.referenced_by == {ref(2): (ref(1),)}

@@ -8,6 +8,7 @@ from issuekb.config import Config, ConfigError, load_config
 from issuekb.diagnostics import Diagnostic, Severity
 from issuekb.kb import KnowledgeBase, load_kb
 from issuekb.model import Analysis
+from issuekb.pipeline import Results, run_pipeline
 from issuekb.refs import IssueRef
 from issuekb.schema import Resolution, Status
 
@@ -19,9 +20,11 @@ __all__ = [
     "IssueRef",
     "KnowledgeBase",
     "Resolution",
+    "Results",
     "Severity",
     "Status",
     "load_config",
     "load_kb",
+    "run_pipeline",
 ]
 __version__ = "0.1.0"

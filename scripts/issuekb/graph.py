@@ -235,11 +235,6 @@ def _backlinks(
     kb: KnowledgeBase,
 ) -> tuple[dict[IssueRef, tuple[IssueRef, ...]], dict[IssueRef, tuple[Mention, ...]]]:
     """Every analysis's mentions, and who references each issue without being named back."""
-    if not kb.bodies:
-        raise ValueError(
-            "the backlinks need the analyses' bodies, which a knowledge base restored from the record "
-            "cache does not hold (load it with load_kb(config) instead)"
-        )
     incoming: dict[IssueRef, set[IssueRef]] = defaultdict(set)
     mentions: dict[IssueRef, tuple[Mention, ...]] = {}
     for analysis in _indexed(kb):

@@ -1,26 +1,21 @@
-"""The orchestrator: configuration -> knowledge base + every diagnostic, stage after stage.
+"""Stage 1, load: the analyses folder -> a knowledge base of modelled analyses + every diagnostic.
 
-`issuekb check`, `issuekb tracking` and the MkDocs plugin all call `load_kb`, so they see the same
-records and report the same problems.
+`load_kb` discovers the analysis folders, reads, models and checks each one (its files alone), then runs
+the knowledge-base rules. `issuekb.pipeline.run_pipeline` calls it for every command and the plugin.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from issuekb.cache import FolderResult, RecordCache, Stats
-from issuekb.childpath import child_path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.load import load_document
-from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
+from issuekb.model import Analysis, Companion, build_analysis
 from issuekb.refs import IssueRef
 from issuekb.schema import COMPANIONS
 from issuekb.validate import file_diagnostics, validate
@@ -28,19 +23,9 @@ from issuekb.validate import file_diagnostics, validate
 if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
 
-__all__ = [
-    "KnowledgeBase",
-    "Plan",
-    "build_kb",
-    "build_kb_parts",
-    "discover",
-    "gc_paused",
-    "load_kb",
-    "plan_kb",
-]
+__all__ = ["KnowledgeBase", "discover", "load_kb"]
 
 ANALYSIS_FILE = "analysis.md"
-_ALONE = (ANALYSIS_FILE,)
 
 
 @dataclass(slots=True)
@@ -50,8 +35,6 @@ class KnowledgeBase:
     config: Config
     analyses: list[Analysis] = field(default_factory=list)
     by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
-    #: False when some analyses were restored from the record cache, which keeps no bodies (`issuekb.cache`)
-    bodies: bool = True
     _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -73,20 +56,15 @@ class KnowledgeBase:
         return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
 
 
-def _list_files(folder: str) -> frozenset[str]:
+def _list_files(folder: Path) -> frozenset[str]:
     with os.scandir(folder) as inner:
         return frozenset(e.name for e in inner if e.is_file())
 
 
-def discover(
-    config: Config, list_files: Callable[[str], frozenset[str]] = _list_files
-) -> tuple[list[tuple[str, frozenset[str]]], list[Diagnostic]]:
-    """Every folder `analyses/<NNNN>-<slug>/` holding an analysis.md (as a str), with the names of its
-    files, sorted.
-
-    One directory listing per folder (no stat per companion), or whatever `list_files` does (the record
-    cache answers for an unchanged folder); stray files are warnings.
-    """
+def discover(config: Config) -> tuple[list[tuple[Path, frozenset[str]]], list[Diagnostic]]:
+    """Every folder `analyses/<NNNN>-<slug>/` holding an analysis.md, with the names of its files,
+    sorted by name; a folder without analysis.md and a stray Markdown file are warnings, a missing
+    analyses folder is the error `kb-missing`."""
     root = config.analyses_dir
     diags: list[Diagnostic] = []
     if not root.is_dir():
@@ -99,14 +77,13 @@ def discover(
                 "Create it, or set analyses_dir in the issuekb entry of mkdocs.yml.",
             )
         ]
-    found: list[tuple[str, frozenset[str]]] = []
+    found: list[tuple[Path, frozenset[str]]] = []
     with os.scandir(root) as entries:
         listing = sorted((e.name, e.is_dir()) for e in entries if not e.name.startswith("."))
-    root_str = str(root)
     for name, is_dir in listing:
         if is_dir:
-            folder = f"{root_str}/{name}"  # a str for os.stat and os.scandir: no Path object per folder
-            names = list_files(folder)
+            folder = root / name
+            names = _list_files(folder)
             if ANALYSIS_FILE in names:
                 found.append((folder, names))
             else:
@@ -148,128 +125,23 @@ def _companions(
 
 
 def load_kb(
-    config: Config,
-    *,
-    today: dt.date | None = None,
-    git: bool = True,
-    cache: bool = False,
-    frozen: bool = False,
+    config: Config, *, today: dt.date | None = None, git: bool = True
 ) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Load, model and validate every analysis; return the knowledge base and all diagnostics, sorted.
+    """Load, model and validate every analysis under `config.analyses_dir`.
 
-    With `cache`, unchanged folders are answered from the record cache under the root (`issuekb.cache`),
-    which is then updated: the diagnostics are the same either way, and so are the records but for their
-    bodies, which the cache does not keep (`KnowledgeBase.bodies` is then False). With `frozen` (for a
-    command, whose records live until the process ends), every object alive after loading is moved out
-    of the cyclic collector's sight (`gc.freeze`): otherwise its next collection walks the hundreds of
-    thousands of objects just loaded (a fifth of a second at 10,000 analyses), for nothing.
+    Returns the knowledge base (analyses sorted by repository, the configured upstream first, then issue
+    number and folder) and every diagnostic of discovery, of each file and of the knowledge-base rules,
+    sorted. `today` (default: the real day) is what dates are checked against; `git` runs the check of
+    fix commits against the configured fork clone. Reads files only; writes nothing.
     """
-    with gc_paused():
-        plan = plan_kb(config, today=today, cache=cache)
-        kb, diags = build_kb(plan, git=git)
-        if plan.records is not None:
-            plan.records.save()
-        if frozen:
-            gc.freeze()
-        return kb, sorted([*plan.diags, *diags], key=sort_key)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while loading; the collector's previous state is restored after.
-
-    The records hold no reference cycles, and with thousands of them every full collection walked all of
-    them again (a fifth of the load time at 10,000 analyses).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@dataclass(slots=True)
-class Plan:
-    """What a run found before working on any file: the folders, and which the record cache answers.
-
-    `folders` holds, per analysis folder in order: the folder (a str), the names of its files, the file
-    stats for `RecordCache.put`, and whether the cache holds the folder's result. `diags` are the
-    discovery's own (stray files, a folder without analysis.md).
-    """
-
-    config: Config
-    today: dt.date
-    folders: list[tuple[str, frozenset[str], Stats | None, bool]]
-    diags: list[Diagnostic]
-    records: RecordCache | None
-    #: the analyses folder as diagnostics name it (`Config.rel`), for building the files' names from strings
-    _root_rel: str = ""
-
-    def __post_init__(self) -> None:
-        self._root_rel = self.config.rel(self.config.analyses_dir)
-
-    def path(self, folder: str) -> Path:
-        """The analysis.md of `folder` (one of `folders`)."""
-        return child_path(self.config.analyses_dir, folder.rpartition("/")[2], ANALYSIS_FILE)
-
-    def load(self, folder: str, names: frozenset[str]) -> FolderResult:
-        """The work on `folder` (one of `folders`): read, model and check its files."""
-        name = os.path.basename(folder)  # noqa: PTH119 - a str
-        folder_rel = f"{self._root_rel}/{name}" if self._root_rel != "." else name
-        return _load_folder(self.config, self.path(folder), folder_rel, names, self.today)
-
-
-def plan_kb(config: Config, *, today: dt.date | None = None, cache: bool = False) -> Plan:
-    """Discover every analysis folder; with `cache`, stat its files and ask the record cache about it."""
     today = today or dt.date.today()
-    records = RecordCache.open(config, today) if cache else None
-    if records is None:
-        found, diags = discover(config)
-        return Plan(config, today, [(folder, names, None, False) for folder, names in found], diags, None)
-    folders: list[tuple[str, frozenset[str], Stats | None, bool]] = []
-    with records.below(config.analyses_dir):
-        found, diags = discover(config, records.names)
-        for folder, names in found:
-            files = (ANALYSIS_FILE, *(n for n in COMPANIONS if n in names)) if len(names) > 1 else _ALONE
-            hit, stats = records.check(folder, files)
-            folders.append((folder, names, stats, hit))
-    return Plan(config, today, folders, diags, records)
-
-
-def build_kb(plan: Plan, *, git: bool = True) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Work on every folder of `plan` (or take its recorded result), then run the knowledge-base rules.
-
-    The diagnostics are those of the folders and of the rules, unsorted: not the plan's own.
-    """
-    kb, by_folder, rules = build_kb_parts(plan, git=git)
-    return kb, [*(d for found in by_folder.values() for d in found), *rules]
-
-
-def build_kb_parts(
-    plan: Plan, *, git: bool = True, loaded: Mapping[str, FolderResult] | None = None
-) -> tuple[KnowledgeBase, dict[str, list[Diagnostic]], list[Diagnostic]]:
-    """`build_kb`, with the diagnostics apart: each folder's own (by folder, when it has any), the rules'.
-
-    `loaded` holds the work on changed folders already done in this run (`Plan.load`), by folder.
-    """
-    config, records = plan.config, plan.records
+    folders, diags = discover(config)
     kb = KnowledgeBase(config)
-    by_folder: dict[str, list[Diagnostic]] = {}
-    for folder, names, stats, hit in plan.folders:
-        result = records.restore(plan.path(folder), folder) if hit and records is not None else None
-        if result is not None:
-            kb.bodies = False
-        else:
-            result = loaded.get(folder) if loaded else None
-            if result is None:
-                result = plan.load(folder, names)
-            if records is not None:
-                records.put(folder, names, stats, result)
-        analysis, found = result
-        if found:
-            by_folder[folder] = found
+    root_rel = config.rel(config.analyses_dir)
+    for folder, names in folders:
+        folder_rel = f"{root_rel}/{folder.name}" if root_rel != "." else folder.name
+        analysis, found = _load_folder(config, folder / ANALYSIS_FILE, folder_rel, names, today)
+        diags.extend(found)
         if analysis is not None:
             kb.analyses.append(analysis)
     kb.analyses.sort(
@@ -277,15 +149,17 @@ def build_kb_parts(
     )
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
-    return kb, by_folder, validate(kb, git=git, per_file=False)
+    diags.extend(validate(kb, git=git, per_file=False))
+    return kb, sorted(diags, key=sort_key)
 
 
 def _load_folder(
     config: Config, path: Path, folder_rel: str, names: frozenset[str], today: dt.date
-) -> FolderResult:
-    """The work on one analysis folder that depends on its files alone: load, model, body rules.
+) -> tuple[Analysis | None, list[Diagnostic]]:
+    """One analysis folder, from its files alone: load, model, body rules.
 
-    `folder_rel` is the folder as diagnostics name it (`Config.rel`).
+    `folder_rel` is the folder as diagnostics name it (`Config.rel`). The analysis is None when its
+    front matter could not be modelled (the diagnostics say why).
     """
     doc, diags = load_document(path, f"{folder_rel}/{ANALYSIS_FILE}")
     analysis, found = build_analysis(doc, config.upstream, today=today)
@@ -296,8 +170,3 @@ def _load_folder(
     diags.extend(found)
     diags.extend(file_diagnostics(analysis))
     return analysis, diags
-
-
-def folder_number(folder: str) -> int | None:
-    match = FOLDER_RE.match(folder)
-    return int(match.group("num")) if match else None

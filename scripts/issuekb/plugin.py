@@ -1,7 +1,7 @@
 """The MkDocs plugin: adds the knowledge base to the build in memory. A thin adapter over the core.
 
-Once per build it loads the knowledge base (`load_kb`, the same code path as `issuekb check`), its link
-graph and the upstream state file, logs every diagnostic with its file and line (errors as MkDocs
+Once per build it runs the pipeline (`run_pipeline`, as every command does: the knowledge base, its
+link graph and the upstream state), logs every diagnostic with its file and line (errors as MkDocs
 warnings, so `mkdocs build --strict` fails naming the file), and hands the pages rendered by
 `issuekb.render.site` to MkDocs with `File.generated`. Nothing is written into `docs/`.
 """
@@ -21,10 +21,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from issuekb.config import Config, ConfigError
 from issuekb.diagnostics import Diagnostic, Severity, sort_key
-from issuekb.kb import load_kb
+from issuekb.pipeline import run_pipeline
 from issuekb.render.site import SUMMARY_MARKER, render_home, render_site
 from issuekb.render.site.paths import HOME_URI
-from issuekb.upstream import load_state
 
 __all__ = ["IssueKBOptions", "IssueKBPlugin"]
 
@@ -77,10 +76,10 @@ class IssueKBPlugin(BasePlugin[IssueKBOptions]):  # type: ignore[no-untyped-call
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
-        kb, diags = load_kb(self.kb_config)
-        state, found = load_state(self.kb_config.state_file, self.kb_config.rel(self.kb_config.state_file))
-        _log(diags + found)
-        site = render_site(kb, kb.graph, state, use_directory_urls=config.use_directory_urls)
+        results = run_pipeline(self.kb_config)
+        kb = results.kb
+        _log(results.diags + results.state_diags)
+        site = render_site(kb, results.graph, results.state, use_directory_urls=config.use_directory_urls)
         self.summary = site.summary
         if files.get_file_from_path(HOME_URI) is None:
             files.append(

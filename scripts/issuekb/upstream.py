@@ -23,7 +23,6 @@ newline. A sync that changes nothing changes no bytes; one changed issue is a on
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -38,13 +37,9 @@ __all__ = [
     "PullState",
     "RepoState",
     "UpstreamState",
-    "decode_state",
     "dump_state",
     "load_state",
     "parse_state",
-    "read_state_bytes",
-    "state_from_values",
-    "state_values",
 ]
 
 FORMAT = 1
@@ -136,47 +131,6 @@ def _record_dict(record: IssueState | PullState) -> dict[str, Any]:
     data = asdict(record)
     del data["number"]
     return data
-
-
-_ISSUE_VALUES = operator.attrgetter(*(f.name for f in fields(IssueState)))
-_PULL_VALUES = operator.attrgetter(*(f.name for f in fields(PullState)))
-
-#: The state as Python's own types (`state_values`): (repo, source, synced_at, watermark, etag, each
-#: issue's values in field order, each pull's), per repository.
-StateValues = tuple[tuple[Any, ...], ...]
-
-
-def state_values(state: UpstreamState) -> StateValues:
-    """The state as plain values, for a cache to keep: they unpickle faster than the records do, and far
-    faster than the file is read and checked (`state_from_values` turns them back)."""
-    return tuple(
-        (
-            r.repo,
-            r.source,
-            r.synced_at,
-            r.watermark,
-            r.etag,
-            tuple(map(_ISSUE_VALUES, r.issues.values())),
-            tuple(map(_PULL_VALUES, r.pulls.values())),
-        )
-        for r in state.repos.values()
-    )
-
-
-def state_from_values(values: StateValues) -> UpstreamState:
-    """The state `state_values` kept."""
-    state = UpstreamState()
-    for repo, source, synced_at, watermark, etag, issues, pulls in values:
-        state.repos[repo] = RepoState(
-            repo,
-            source,
-            synced_at,
-            watermark,
-            etag,
-            {issue[0]: IssueState(*issue) for issue in issues},
-            {pull[0]: PullState(*pull) for pull in pulls},
-        )
-    return state
 
 
 def dump_state(state: UpstreamState) -> str:
@@ -277,26 +231,19 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
 
 
 def load_state(path: Path, rel: str | None = None) -> tuple[UpstreamState, list[Diagnostic]]:
-    """Read the state file; a missing file is an empty state ("not synced"), not an error."""
+    """Read the state file; a missing file is an empty state ("not synced"), not an error.
+
+    An unreadable or malformed file gives an empty state and the diagnostics saying why.
+    """
     rel = rel or path.name
-    raw, diags = read_state_bytes(path, rel)
-    if raw is None:
-        return UpstreamState(), diags
-    return decode_state(raw, rel)
-
-
-def read_state_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
-    """The state file's bytes; None with no problem when there is no file, None with one when unreadable."""
     try:
-        return path.read_bytes(), []
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return None, []
+        return UpstreamState(), []
     except OSError as exc:
-        return None, [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
-
-
-def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
-    """`load_state` of bytes already read (the caller may also hash them)."""
+        return UpstreamState(), [
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

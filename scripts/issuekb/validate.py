@@ -166,7 +166,7 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
 def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
     """The body rules of one analysis and its companions: placeholders, template text, an empty body.
 
-    They depend on that folder's files only, so the record cache (`issuekb.cache`) keeps their results.
+    They depend on that folder's files only (`load_kb` runs them per folder).
     """
     yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
     for companion in analysis.companions:
@@ -208,7 +208,7 @@ def rule_commits_exist(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 def commit_problems(config: Config, claims: CommitClaims) -> tuple[list[CommitProblem], list[Diagnostic]]:
     """The claimed commits the fork clone does not hold as one commit (none without a clone), and a
     diagnostic when git cannot answer. Where each is written is looked up only for these
-    (`commit_diagnostics`): the record cache's memo keeps the claims without lines."""
+    (`commit_diagnostics`)."""
     repo = config.git
     if repo is None:
         return [], []

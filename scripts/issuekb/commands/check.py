@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import config_option, get_config, no_cache_option
+from issuekb.commands._common import config_option, get_config
 
 __all__ = ["command"]
 
@@ -37,7 +37,6 @@ __all__ = ["command"]
     default=None,
     help="Check dates against this day instead of the real one (YYYY-MM-DD; for reproducible output).",
 )
-@no_cache_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def command(
     root: Path | None,
@@ -45,7 +44,6 @@ def command(
     git_dir: Path | None,
     strict: bool,
     today: dt.datetime | None,
-    no_cache: bool,
     paths: tuple[Path, ...],
 ) -> None:
     """Validate every analysis and the knowledge base as a whole.
@@ -58,12 +56,12 @@ def command(
     folder (such as mkdocs.yml) reports everything.
     """
     from issuekb.diagnostics import Severity, exit_code, format_diagnostics
-    from issuekb.results import kb_results
+    from issuekb.pipeline import run_pipeline
 
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    results = kb_results(config, today=today.date() if today else None, cache=not no_cache, frozen=True)
+    results = run_pipeline(config, today=today.date() if today else None, upstream=False)
     diags = results.diags
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)

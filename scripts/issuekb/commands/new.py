@@ -172,9 +172,10 @@ def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, 
     """What is known about `ref`: from the state file if synced, else from GitHub, else nothing."""
     from issuekb.diagnostics import format_diagnostics
     from issuekb.new import prefill_from_issue
-    from issuekb.upstream import load_state
+    from issuekb.pipeline import run_pipeline
 
-    state, diags = load_state(config.state_file, config.rel(config.state_file))
+    results = run_pipeline(config, git=False)
+    state, diags = results.state, results.state_diags
     messages = (
         [f"warning: ignoring the upstream state file:\n{format_diagnostics(diags).rstrip()}"] if diags else []
     )

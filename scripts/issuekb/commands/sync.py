@@ -134,12 +134,13 @@ def command(
     the stop is kept).
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.kb import load_kb
+    from issuekb.pipeline import run_pipeline
     from issuekb.sync import Options, StateUnreadableError, tracked_refs
     from issuekb.syncstate import SyncLockedError
 
     config = get_config(root)
-    kb, diags = load_kb(config, git=False)
+    results = run_pipeline(config, git=False, upstream=False)
+    kb, diags = results.kb, results.diags
     broken = any(d.severity is Severity.ERROR for d in diags)
     if broken:
         click.echo(

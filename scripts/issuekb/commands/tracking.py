@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from issuekb.commands._common import CouldNotRun, config_option, get_config, no_cache_option
+from issuekb.commands._common import CouldNotRun, config_option, get_config
 
 __all__ = ["command", "unified_diff"]
 
@@ -29,8 +29,7 @@ def unified_diff(old: str, new: str, name: str) -> str:
     is_flag=True,
     help="Write nothing; exit 1 and print a diff when the file on disk differs from what would be written.",
 )
-@no_cache_option
-def command(root: Path | None, check: bool, no_cache: bool) -> None:
+def command(root: Path | None, check: bool) -> None:
     """Regenerate TRACKING.md from the analyses and the upstream state file.
 
     The file is written at the configured `tracking_file` (TRACKING.md at the root by default), atomically,
@@ -40,13 +39,15 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
     folder, an unreadable state file or TRACKING.md).
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.results import kb_results
+    from issuekb.pipeline import run_pipeline
+    from issuekb.render.links import RepoLinks
+    from issuekb.render.tracking import render_tracking
     from issuekb.writes import write_if_changed
 
     config = get_config(root)
     target = config.tracking_file
     name = config.rel(target)
-    results = kb_results(config, git=False, cache=not no_cache, tracking=target, frozen=True)
+    results = run_pipeline(config, git=False)
     diags = results.diags
     fatal = [d for d in diags if d.code == "kb-missing"] + list(results.state_diags)
     if fatal:
@@ -61,9 +62,8 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
             err=True,
         )
 
-    rendered = results.tracking_bytes
-    if rendered is None:  # not rendered only when something above was fatal
-        raise CouldNotRun(f"{name} was not rendered")
+    text = render_tracking(results.kb, results.graph, results.state, RepoLinks.for_file(config, target))
+    rendered = text.encode()
     if check:
         try:
             current = target.read_bytes() if target.exists() else b""
@@ -73,7 +73,7 @@ def command(root: Path | None, check: bool, no_cache: bool) -> None:
         if old is None:  # the same bytes: nothing to decode
             click.echo(f"{name} is up to date.")
             return
-        old, new = old.replace("\r\n", "\n").replace("\r", "\n"), rendered.decode()
+        old, new = old.replace("\r\n", "\n").replace("\r", "\n"), text
         if old == new:  # the same text with universal newlines (a checkout with CRLF line ends)
             click.echo(f"{name} is up to date.")
             return

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic
-from issuekb.kb import load_kb
 from issuekb.legacy.decide import Decision, decide
 from issuekb.legacy.discover import LegacyFolder, LegacyTree, SkippedFile, discover_tree
 from issuekb.legacy.emit import analysis_text
@@ -25,6 +24,7 @@ from issuekb.legacy.resolve import Candidate, Source
 from issuekb.legacy.tracking import TrackingRow, read_tracking
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE
+from issuekb.pipeline import run_pipeline
 from issuekb.refs import IssueRef
 from issuekb.writes import atomic_write
 
@@ -229,7 +229,7 @@ def check_plan(
         rel_dir = "analyses"
     prefixes = tuple(f"{rel_dir}/{p.dest}/" for p in plan.analyses)
     if written:
-        _, diags = load_kb(config, today=today)
+        diags = run_pipeline(config, today=today, upstream=False).diags
     else:
         with tempfile.TemporaryDirectory(prefix="issuekb-import-") as tmp:
             root = Path(tmp).resolve()
@@ -244,5 +244,5 @@ def check_plan(
                 for name, data in p.files.items():
                     atomic_write(mirror / p.dest / name, data)
             mirror_config = dataclasses.replace(config, root=root, analyses_dir=mirror)
-            _, diags = load_kb(mirror_config, today=today)
+            diags = run_pipeline(mirror_config, today=today, upstream=False).diags
     return [d for d in diags if d.path.startswith(prefixes)]

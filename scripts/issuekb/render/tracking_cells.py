@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from issuekb.model import FOLDER_RE, SHA_RE
 from issuekb.render.escape import md_cell
-from issuekb.render.tracking_rows import RowMemo
 from issuekb.schema import Status
 
 if TYPE_CHECKING:
@@ -70,14 +69,12 @@ def row(cells: Iterable[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every section needs: the knowledge base, its graph, the upstream state and the links; the
-    rows of a previous render, when the caller kept them (`issuekb.render.tracking_rows`)."""
+    """What every section needs: the knowledge base, its graph, the upstream state and the links."""
 
     kb: KnowledgeBase
     graph: LinkGraph
     state: UpstreamState
     links: Links
-    rows: RowMemo = field(default_factory=RowMemo, repr=False, compare=False)
     #: title -> escaped title (every title is shown in the issue table and in the timeline)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: analysis folder -> `links.analysis` of it

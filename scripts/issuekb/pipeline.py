@@ -1,0 +1,60 @@
+"""The pipeline: configuration -> knowledge base, link graph, upstream state and every diagnostic.
+
+`run_pipeline` is the one way into the knowledge base: `issuekb check`, `tracking`, `sync`, `import`,
+`new` and the MkDocs plugin all call it, so they see the same records and report the same problems.
+Each stage is a function of the previous stage's value:
+
+    Config --load_kb--> KnowledgeBase (+ diagnostics) --build_graph--> LinkGraph
+    Config --load_state--> UpstreamState (+ the state file's diagnostics)
+
+Rendering (TRACKING.md, the site) takes a `Results` and returns text; writing is the caller's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from issuekb.config import Config
+from issuekb.diagnostics import Diagnostic
+from issuekb.graph import LinkGraph
+from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.upstream import UpstreamState, load_state
+
+__all__ = ["Results", "run_pipeline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """What the pipeline made of one configuration. Nothing in it is written anywhere."""
+
+    config: Config
+    kb: KnowledgeBase
+    graph: LinkGraph
+    state: UpstreamState
+    #: every problem of the analyses and of the knowledge base as a whole, sorted (`sort_key`)
+    diags: list[Diagnostic]
+    #: problems of the upstream state file (the state is then empty)
+    state_diags: list[Diagnostic]
+
+    @property
+    def analyses(self) -> int:
+        """The number of analyses loaded."""
+        return len(self.kb.analyses)
+
+
+def run_pipeline(
+    config: Config, *, today: dt.date | None = None, git: bool = True, upstream: bool = True
+) -> Results:
+    """Load and check every analysis, build the link graph and, with `upstream`, read the state file.
+
+    `today` (default: the real day) is what dates are checked against; `git` checks the fix commits
+    against the configured fork clone. Without `upstream` the state is empty and not read. Reads files
+    only, never writes; every problem is a diagnostic, never an exception.
+    """
+    kb, diags = load_kb(config, today=today, git=git)
+    if upstream:
+        state, state_diags = load_state(config.state_file, config.rel(config.state_file))
+    else:
+        state, state_diags = UpstreamState(), []
+    return Results(config, kb, kb.graph, state, diags, state_diags)
