@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import GOLDEN, SHARED, TODAY, write_file
+from conftest import GOLDEN, REPO_ROOT, TODAY, write_file
 from issuekb.cli import cli
 from issuekb.config import load_config
 from issuekb.kb import load_kb
@@ -23,7 +23,8 @@ from issuekb.load import load_document
 from issuekb.refs import IssueRef
 from issuekb.schema import Resolution, Status
 
-FIXTURE = SHARED / "fixtures" / "legacy-kb"
+FIXTURE = REPO_ROOT / "tests" / "fixtures" / "legacy-kb"
+SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1159"
 EXPECTED = GOLDEN / "import"
 FIXTURE_MKDOCS = """\
 site_name: imported
@@ -164,8 +165,8 @@ def test_bodies_lose_only_the_field_block_and_companions_are_copied(legacy: Path
 def test_seed_documents(tmp_path: Path) -> None:
     folder = tmp_path / "legacy" / "resolved" / "1159-pep668-duplicate"
     folder.mkdir(parents=True)
-    shutil.copy(next((SHARED / "seeds").glob("001_*.txt")), folder / "analysis.md")
-    shutil.copy(next((SHARED / "seeds").glob("002_*.txt")), folder / "summary.md")
+    shutil.copy(SEED / "analysis.md", folder / "analysis.md")
+    shutil.copy(SEED / "summary.md", folder / "summary.md")
     kb = make_kb(tmp_path / "kb", SEED_MKDOCS)
     before = tree_digest(tmp_path / "legacy")
 
