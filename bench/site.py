@@ -72,9 +72,9 @@ def _nav(uris: list[str]) -> str:
 def prepare(workdir: Path, n: int, seed: int = 668) -> SiteCase:
     """Generate both folders for `n` analyses (deterministic from `seed`)."""
     from issuekb.config import load_config
-    from issuekb.kb import load_kb
+    from issuekb.core.load import load_kb
     from issuekb.render.site import render_home, render_site
-    from issuekb.upstream import load_state
+    from issuekb.upstream.state import load_state
 
     plugin, floor = workdir / "plugin", workdir / "floor"
     generate(plugin, n, seed)

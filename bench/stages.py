@@ -37,9 +37,13 @@ class Stage:
 
 STAGES = (
     Stage("load the knowledge base", "issuekb.pipeline", "load_kb"),
-    Stage("list the analysis folders", "issuekb.kb", "discover", "load the knowledge base"),
-    Stage("read, model and check each folder", "issuekb.kb", "_load_folder", "load the knowledge base"),
-    Stage("knowledge-base rules and the link graph", "issuekb.kb", "validate", "load the knowledge base"),
+    Stage("list the analysis folders", "issuekb.core.load", "discover", "load the knowledge base"),
+    Stage(
+        "read, model and check each folder", "issuekb.core.load", "_load_folder", "load the knowledge base"
+    ),
+    Stage(
+        "knowledge-base rules and the link graph", "issuekb.core.load", "validate", "load the knowledge base"
+    ),
     Stage("read the upstream state file", "issuekb.pipeline", "load_state"),
     Stage("render TRACKING.md", "issuekb.render.tracking", "render_tracking"),
 )

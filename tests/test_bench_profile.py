@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from bench.stages import OTHER, STAGES, Stage, timed
 
-import issuekb.kb
+import issuekb.core.load
 from conftest import run_bench
 
 TOP_LEVEL = {stage.label for stage in STAGES if stage.parent is None}
@@ -67,13 +67,13 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[st
 
 
 def test_timed_wraps_the_stages_while_the_block_runs_and_restores_them() -> None:
-    discover = issuekb.kb.discover
-    stages = (Stage("sleep", "time", "sleep"), Stage("discover", "issuekb.kb", "discover"))
+    discover = issuekb.core.load.discover
+    stages = (Stage("sleep", "time", "sleep"), Stage("discover", "issuekb.core.load", "discover"))
     with timed(stages) as seconds:
-        assert issuekb.kb.discover is not discover
+        assert issuekb.core.load.discover is not discover
         time.sleep(0.02)
         time.sleep(0.01)
-    assert time.sleep is _SLEEP and issuekb.kb.discover is discover
+    assert time.sleep is _SLEEP and issuekb.core.load.discover is discover
     assert seconds.keys() == {"sleep"} and 0.03 <= seconds["sleep"] < 1
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-import issuekb.graph
+import issuekb.core.graph
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
-from issuekb.kb import KnowledgeBase, load_kb
-from issuekb.mentions import Mention
+from issuekb.core.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
+from issuekb.core.load import KnowledgeBase, load_kb
+from issuekb.core.mentions import Mention
+from issuekb.core.refs import IssueRef
 from issuekb.pipeline import run_pipeline
-from issuekb.refs import IssueRef
 from issuekb.render.links import RepoLinks
 from issuekb.render.tracking import render_tracking
 
@@ -197,13 +197,13 @@ def test_mentions_are_scanned_only_when_the_backlinks_are_read(
     add_analysis("0001-a", fm(1), body="# A\n\nLike #2.\n")
     add_analysis("0002-b", dup(2, 3))
     scanned: list[str] = []
-    real = issuekb.graph.find_mentions
+    real = issuekb.core.graph.find_mentions
 
     def counting(text: str, repo: str) -> list[Mention]:
         scanned.append(text)
         return real(text, repo)
 
-    monkeypatch.setattr(issuekb.graph, "find_mentions", counting)
+    monkeypatch.setattr(issuekb.core.graph, "find_mentions", counting)
     results = run_pipeline(kb_config, today=TODAY)
     links = RepoLinks.for_file(kb_config, kb_config.tracking_file)
     assert render_tracking(results.kb, results.graph, results.state, links) and results.analyses == 2

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from issuekb.legacy.body import fix_mentions, heading_title, priority_section
-from issuekb.legacy.emit import emit_front_matter, quote, strip_header
-from issuekb.legacy.fields import (
+from issuekb.core.document import parse_document
+from issuekb.core.schema import Resolution, Status
+from issuekb.importer.body import fix_mentions, heading_title, priority_section
+from issuekb.importer.emit import emit_front_matter, quote, strip_header
+from issuekb.importer.fields import (
     read_date,
     read_issue,
     read_prs,
@@ -21,10 +23,8 @@ from issuekb.legacy.fields import (
     scan_fields,
     split_items,
 )
-from issuekb.legacy.status import folder_status, read_resolution, read_status
-from issuekb.legacy.tracking import read_tracking
-from issuekb.load import parse_document
-from issuekb.schema import Resolution, Status
+from issuekb.importer.status import folder_status, read_resolution, read_status
+from issuekb.importer.tracking import read_tracking
 
 # -- field lines --------------------------------------------------------------------------------------
 

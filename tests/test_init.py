@@ -20,8 +20,7 @@ from click.testing import CliRunner, Result
 from conftest import REPO_ROOT, TODAY
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.init import SCAFFOLD, default_site_url
-from issuekb.install_spec import (
+from issuekb.init.install_spec import (
     SourceError,
     default_requirement,
     dependency_pins,
@@ -29,6 +28,7 @@ from issuekb.install_spec import (
     requirement_for,
     requirement_from_direct_url,
 )
+from issuekb.init.scaffold import SCAFFOLD, default_site_url
 from linkcheck import broken_links
 
 SCAFFOLD_DIR = REPO_ROOT / "scripts" / "issuekb" / "scaffold"

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 
 from conftest import TODAY
 from issuekb.config import Config
+from issuekb.core.document import Document, parse_document
+from issuekb.core.load import KnowledgeBase
+from issuekb.core.model import Analysis, build_analysis
+from issuekb.core.rules import RULE_CODES
+from issuekb.core.schema import FIELDS, PLACEHOLDERS, Resolution, Status
+from issuekb.core.validate import validate
 from issuekb.diagnostics import Diagnostic
-from issuekb.kb import KnowledgeBase
-from issuekb.load import Document, parse_document
-from issuekb.model import Analysis, build_analysis
-from issuekb.rules import RULE_CODES
-from issuekb.schema import FIELDS, PLACEHOLDERS, Resolution, Status
-from issuekb.validate import validate
 
 SETTINGS = settings(
     max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

@@ -13,10 +13,10 @@ import pytest
 
 from htmlcanon import canonical
 from issuekb.config import DEFAULTS, load_config
-from issuekb.kb import load_kb
+from issuekb.core.load import load_kb
 from issuekb.plugin import IssueKBOptions, IssueKBPlugin
 from issuekb.render.site import render_site
-from issuekb.upstream import load_state
+from issuekb.upstream.state import load_state
 from linkcheck import broken_links, parse_page, primary_nav_links
 from sitefixture import ANALYSES, HOSTILE_TITLE, REPO_ROOT, build_site, make_site_kb
 

@@ -9,14 +9,14 @@ import pytest
 
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.core.load import KnowledgeBase, load_kb
 from issuekb.render.site import render_site
 from issuekb.render.site.body import site_body
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import md_link, page_url, tag_slug, url_between
 from issuekb.render.site.tags import group_tags
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 
 @pytest.mark.parametrize(

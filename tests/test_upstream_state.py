@@ -1,4 +1,4 @@
-"""Reading the upstream state file (`issuekb.upstream.parse_state`): round trip, and values of a wrong type."""
+"""Reading the upstream state file (`issuekb.upstream.state.parse_state`): round trip, and values of a wrong type."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from bench.synth import generate
 
-from issuekb.upstream import IssueState, PullState, dump_state, parse_state
+from issuekb.upstream.state import IssueState, PullState, dump_state, parse_state
 
 REPO = "acme/widget"
 

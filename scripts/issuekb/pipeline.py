@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from issuekb.config import Config
+from issuekb.core.graph import LinkGraph
+from issuekb.core.load import KnowledgeBase, load_kb
 from issuekb.diagnostics import Diagnostic
-from issuekb.graph import LinkGraph
-from issuekb.kb import KnowledgeBase, load_kb
-from issuekb.upstream import UpstreamState, load_state
+from issuekb.upstream.state import UpstreamState, load_state
 
 __all__ = ["Results", "run_pipeline"]
 

@@ -65,7 +65,7 @@ def command(
     exists and --force was not given).
     """
     from issuekb.diagnostics import exit_code, sort_key
-    from issuekb.legacy import (
+    from issuekb.importer import (
         ReportInput,
         check_plan,
         destinations,

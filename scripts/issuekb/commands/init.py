@@ -64,20 +64,20 @@ def command(
     Refuses, writing nothing (exit 2), when a repository name is not owner/name, the source cannot be
     used, or a file would be overwritten without --force.
     """
-    from issuekb.init import (
+    from issuekb.init.install_spec import (
+        SourceError,
+        default_requirement,
+        dependency_pins,
+        is_local,
+        requirement_for,
+    )
+    from issuekb.init.scaffold import (
         Settings,
         blocked,
         default_site_name,
         default_site_url,
         render_scaffold,
         settings_problems,
-    )
-    from issuekb.install_spec import (
-        SourceError,
-        default_requirement,
-        dependency_pins,
-        is_local,
-        requirement_for,
     )
     from issuekb.writes import write_if_changed
 

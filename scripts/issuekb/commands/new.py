@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from issuekb.authoring.new import Prefill
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
-from issuekb.new import Prefill
-from issuekb.refs import IssueRef
+from issuekb.core.refs import IssueRef
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.upstream import IssueState
+    from issuekb.upstream.state import IssueState
 
 __all__ = ["command"]
 
@@ -65,7 +65,7 @@ def command(
     Refuses, writing nothing (exit 2), when the issue already has an analysis, the number is not a
     positive integer, the slug or repository is not a plain name, or the folder cannot be written.
     """
-    from issuekb.new import (
+    from issuekb.authoring.new import (
         check_slug,
         folder_name,
         parse_companions,
@@ -73,7 +73,7 @@ def command(
         slugify,
         write_analysis_folder,
     )
-    from issuekb.onefile import find_analyses
+    from issuekb.authoring.onefile import find_analyses
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
@@ -118,10 +118,10 @@ def _render(
 ) -> dict[str, str]:
     """The filled templates, by file name; refuses when a template is unreadable or gives an analysis
     that would not pass `issuekb check`."""
+    from issuekb.authoring.frontmatter_edit import EditError
+    from issuekb.authoring.new import fill_analysis, fill_companion
+    from issuekb.authoring.onefile import check_text
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.frontmatter_edit import EditError
-    from issuekb.new import fill_analysis, fill_companion
-    from issuekb.onefile import check_text
 
     texts: dict[str, str] = {}
     for name in names:
@@ -150,7 +150,7 @@ def _render(
 
 def _report(config: Config, folder: Path, names: list[str], prefill: Prefill, arg: str) -> None:
     """The new files, where their facts came from, what is missing, and what to do next."""
-    from issuekb.new import UNKNOWN
+    from issuekb.authoring.new import UNKNOWN
 
     for name in names:
         click.echo(f"Created {config.rel(folder / name)}")
@@ -170,8 +170,8 @@ def _report(config: Config, folder: Path, names: list[str], prefill: Prefill, ar
 
 def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, list[str]]:
     """What is known about `ref`: from the state file if synced, else from GitHub, else nothing."""
+    from issuekb.authoring.new import prefill_from_issue
     from issuekb.diagnostics import format_diagnostics
-    from issuekb.new import prefill_from_issue
     from issuekb.pipeline import run_pipeline
 
     results = run_pipeline(config, git=False)
@@ -200,7 +200,7 @@ def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
     import os
     import shutil
 
-    from issuekb.github import GitHubClient, GitHubError, api_url, find_token
+    from issuekb.upstream.github import GitHubClient, GitHubError, api_url, find_token
 
     base = api_url(os.environ)
     token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)

@@ -11,7 +11,7 @@ import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
-from issuekb.schema import Resolution, Status
+from issuekb.core.schema import Resolution, Status
 
 __all__ = ["command"]
 
@@ -75,11 +75,11 @@ def command(
     style, a missing key goes next to its neighbours); every other byte stays. The change is printed as
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
+    from issuekb.authoring.frontmatter_edit import EditError
+    from issuekb.authoring.new import parse_issue
+    from issuekb.authoring.onefile import check_text, find_analyses
+    from issuekb.core.document import parse_document
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.frontmatter_edit import EditError
-    from issuekb.load import parse_document
-    from issuekb.new import parse_issue
-    from issuekb.onefile import check_text, find_analyses
     from issuekb.writes import write_if_changed
 
     config = get_config(root)
@@ -155,7 +155,7 @@ def _edit(
     day: dt.date,
 ) -> bytes:
     """The file's bytes with the requested changes; raises EditError where a line cannot be edited."""
-    from issuekb.frontmatter_edit import FrontMatterEditor
+    from issuekb.authoring.frontmatter_edit import FrontMatterEditor
 
     editor = FrontMatterEditor.from_bytes(data)
     if new_status is not None:
@@ -179,7 +179,7 @@ def _edit(
 def _duplicate_value(text: str, repo: str) -> int | str:
     """--duplicate-of as written in the front matter: a number in the analysis's repository, else
     `owner/name#N`."""
-    from issuekb.refs import parse_ref
+    from issuekb.core.refs import parse_ref
 
     target = parse_ref(text, repo)
     if target is None:

@@ -18,8 +18,8 @@ from issuekb.config import REPO_RE
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.github import RequestStats
-    from issuekb.sync import Options, Outcome, RepoReport, Tracked
+    from issuekb.upstream.github import RequestStats
+    from issuekb.upstream.sync import Options, Outcome, RepoReport, Tracked
 
 __all__ = ["command"]
 
@@ -135,8 +135,8 @@ def command(
     """
     from issuekb.diagnostics import Severity, format_diagnostics
     from issuekb.pipeline import run_pipeline
-    from issuekb.sync import Options, StateUnreadableError, tracked_refs
-    from issuekb.syncstate import SyncLockedError
+    from issuekb.upstream.sync import Options, StateUnreadableError, tracked_refs
+    from issuekb.upstream.syncstate import SyncLockedError
 
     config = get_config(root)
     results = run_pipeline(config, git=False, upstream=False)
@@ -204,8 +204,8 @@ def _recorded(
 ) -> tuple[Outcome, None]:
     """Merge a recorded listing: no network, no token; the sync time comes from the data."""
     from issuekb.diagnostics import format_diagnostics
-    from issuekb.recorded import read_recorded
-    from issuekb.sync import run_sync
+    from issuekb.upstream.recorded import read_recorded
+    from issuekb.upstream.sync import run_sync
 
     rel = config.rel(path)
     items, diags = read_recorded(path, rel, default_repo)
@@ -219,8 +219,8 @@ def _live(
     config: Config, tracked: dict[str, Tracked], options: Options, timeout: int, retry_delay: float
 ) -> tuple[Outcome, RequestStats]:
     """Ask GitHub (GITHUB_API_URL) with the first token found; say once when there is none."""
-    from issuekb.github import GitHubClient, GitHubError, api_url, find_token, quiet_library_logs
-    from issuekb.sync import run_sync
+    from issuekb.upstream.github import GitHubClient, GitHubError, api_url, find_token, quiet_library_logs
+    from issuekb.upstream.sync import run_sync
 
     quiet_library_logs()
     env = dict(os.environ)

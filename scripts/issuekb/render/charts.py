@@ -1,7 +1,7 @@
 """The home page's pictures as inline SVG: analyses reported/resolved per month, and the status shares.
 
 Pure functions from counts to an HTML block (see `issuekb.render.svg`): same input, same bytes; no
-script, no font, nothing loaded from anywhere. They accept `issuekb.stats` output directly::
+script, no font, nothing loaded from anywhere. They accept `issuekb.render.stats` output directly::
 
     activity_chart(stats.by_month)
     status_chart(stats.by_status)
@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Protocol
 
+from issuekb.core.schema import Status
 from issuekb.render.escape import html_attr, html_text
 from issuekb.render.neighbourhood import neighbourhood_svg
+from issuekb.render.stats import percent
 from issuekb.render.svg import clean, document, num, safe_id, text
-from issuekb.schema import Status
-from issuekb.stats import percent
 
 __all__ = ["STATUS_COLOURS", "activity_chart", "fill_months", "neighbourhood_svg", "status_chart"]
 

@@ -25,8 +25,8 @@ from issuekb.render.escape import html_attr, html_text
 from issuekb.render.svg import clean, document, num, text, wrap
 
 if TYPE_CHECKING:
-    from issuekb.graph import Neighbourhood
-    from issuekb.refs import IssueRef
+    from issuekb.core.graph import Neighbourhood
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
 

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from issuekb.attention import (
+from issuekb.core.schema import Resolution, Status
+from issuekb.render import tracking_tables
+from issuekb.render.escape import md_inline
+from issuekb.render.stats import compute_stats, percent
+from issuekb.render.tracking_cells import Context, reason, table, timestamp
+from issuekb.upstream.attention import (
     AttentionItem,
     ClosedUpstream,
     Kind,
@@ -23,17 +28,12 @@ from issuekb.attention import (
     duplicate_item,
     record_items,
 )
-from issuekb.render import tracking_tables
-from issuekb.render.escape import md_inline
-from issuekb.render.tracking_cells import Context, reason, table, timestamp
-from issuekb.schema import Resolution, Status
-from issuekb.stats import compute_stats, percent
 
 if TYPE_CHECKING:
-    from issuekb.graph import LinkGraph
-    from issuekb.kb import KnowledgeBase
+    from issuekb.core.graph import LinkGraph
+    from issuekb.core.load import KnowledgeBase
     from issuekb.render.links import Links
-    from issuekb.upstream import UpstreamState
+    from issuekb.upstream.state import UpstreamState
 
 __all__ = ["GENERATED_MARKER", "render_tracking"]
 

@@ -11,17 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from issuekb.model import FOLDER_RE, SHA_RE
+from issuekb.core.model import FOLDER_RE, SHA_RE
+from issuekb.core.schema import Status
 from issuekb.render.escape import md_cell
-from issuekb.schema import Status
 
 if TYPE_CHECKING:
-    from issuekb.graph import Fix, LinkGraph
-    from issuekb.kb import KnowledgeBase
-    from issuekb.model import Analysis
-    from issuekb.refs import IssueRef
+    from issuekb.core.graph import Fix, LinkGraph
+    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.model import Analysis
+    from issuekb.core.refs import IssueRef
     from issuekb.render.links import Links
-    from issuekb.upstream import IssueState, PullState, UpstreamState
+    from issuekb.upstream.state import IssueState, PullState, UpstreamState
 
 __all__ = ["DASH", "NOT_SYNCED", "Context", "head", "reason", "row", "table", "timestamp"]
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from issuekb.core.schema import Resolution
+from issuekb.render.stats import month_of
 from issuekb.render.tracking_cells import DASH, Context, head, row, table
-from issuekb.schema import Resolution
-from issuekb.stats import month_of
 
 if TYPE_CHECKING:
-    from issuekb.graph import Fix
-    from issuekb.model import Analysis
+    from issuekb.core.graph import Fix
+    from issuekb.core.model import Analysis
 
 __all__ = ["clusters", "contribution", "issues", "shared_commits", "tags", "timeline"]
 

@@ -1,7 +1,7 @@
 """An analysis body (or companion) as site Markdown: mentions linked, headings fitted under the page title.
 
 - `#N` / `owner/repo#N` mentions become links: to the analysis page when there is one, else to the
-  upstream issue; never inside code (the scanner in `issuekb.mentions` decides what is a mention).
+  upstream issue; never inside code (the scanner in `issuekb.core.mentions` decides what is a mention).
 - Links to `analysis.md` (how analyses link to each other in the repository) point at the analysis page.
 - The page has its own `# #N title` heading, so a body that uses level-1 headings is shifted one level
   down (outside code blocks); nothing else is changed.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from issuekb.kb import KnowledgeBase
-from issuekb.mentions import replace_mentions
-from issuekb.refs import IssueRef
+from issuekb.core.load import KnowledgeBase
+from issuekb.core.mentions import replace_mentions
+from issuekb.core.refs import IssueRef
 from issuekb.render.site.paths import analysis_uri, md_link
 
 __all__ = ["site_body"]
