@@ -36,14 +36,11 @@ class Stage:
 
 
 STAGES = (
-    Stage("load the knowledge base", "issuekb.pipeline", "load_kb"),
-    Stage("list the analysis folders", "issuekb.core.load", "discover", "load the knowledge base"),
-    Stage(
-        "read, model and check each folder", "issuekb.core.load", "_load_folder", "load the knowledge base"
-    ),
-    Stage(
-        "knowledge-base rules and the link graph", "issuekb.core.load", "validate", "load the knowledge base"
-    ),
+    Stage("load the analyses", "issuekb.pipeline", "load_analyses"),
+    Stage("list the analysis folders", "issuekb.core.load", "discover", "load the analyses"),
+    Stage("read, model and check each folder", "issuekb.core.load", "_load_folder", "load the analyses"),
+    Stage("build the link graph", "issuekb.pipeline", "build_graph"),
+    Stage("knowledge-base rules", "issuekb.pipeline", "validate"),
     Stage("read the upstream state file", "issuekb.pipeline", "load_state"),
     Stage("render TRACKING.md", "issuekb.render.tracking", "render_tracking"),
 )

@@ -89,7 +89,7 @@ def stage_run(tmp_path: Path, scenario: str) -> tuple[str, list[dict[str, Any]]]
 
 def test_the_stages_of_a_run_are_timed_in_each_round(tmp_path: Path) -> None:
     table, rounds = stage_run(tmp_path, "cold")
-    load, folders = "load the knowledge base", "read, model and check each folder"
+    load, folders = "load the analyses", "read, model and check each folder"
     for found in rounds:
         stages = found["stages"]
         assert {load, folders, "read the upstream state file", "render TRACKING.md"} <= stages.keys()

@@ -11,10 +11,10 @@ import issuekb.core.graph
 from conftest import TODAY
 from issuekb.config import Config
 from issuekb.core.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
-from issuekb.core.load import KnowledgeBase, load_kb
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.mentions import Mention
 from issuekb.core.refs import IssueRef
-from issuekb.pipeline import run_pipeline
+from issuekb.pipeline import load_kb, run_pipeline
 from issuekb.render.links import RepoLinks
 from issuekb.render.tracking import render_tracking
 

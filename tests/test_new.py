@@ -20,10 +20,10 @@ from issuekb.authoring.new import Prefill, check_repo, check_slug, fill_analysis
 from issuekb.cli import cli
 from issuekb.config import load_config
 from issuekb.core.document import load_document
-from issuekb.core.load import load_kb
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import PLACEHOLDERS, TEMPLATE_MARKER
 from issuekb.diagnostics import Severity
+from issuekb.pipeline import load_kb
 from issuekb.upstream.state import IssueState, UpstreamState, dump_state
 
 SECTIONS = [

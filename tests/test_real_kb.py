@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import REPO_ROOT, TODAY
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
-from issuekb.core.load import load_kb
 from issuekb.diagnostics import Severity, format_diagnostics
+from issuekb.pipeline import load_kb
 
 
 def test_the_real_analyses_have_no_errors() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from issuekb.config import Config
-from issuekb.core.load import load_kb
+from issuekb.pipeline import load_kb
 from issuekb.upstream.apirecords import (
     MalformedDataError,
     http_date,

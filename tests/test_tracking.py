@@ -17,7 +17,7 @@ from conftest import TODAY, write_file
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
 from issuekb.core.graph import build_graph
-from issuekb.core.load import load_kb
+from issuekb.pipeline import load_kb
 from issuekb.render.links import RepoLinks
 from issuekb.render.tracking import GENERATED_MARKER, render_tracking
 from issuekb.upstream.state import IssueState, RepoState, UpstreamState, dump_state

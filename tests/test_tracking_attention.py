@@ -9,9 +9,9 @@ from pathlib import Path
 from conftest import TODAY
 from issuekb.config import Config
 from issuekb.core.graph import build_graph
-from issuekb.core.load import load_kb
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import Resolution
+from issuekb.pipeline import load_kb
 from issuekb.upstream.attention import (
     AttentionItem,
     ClosedUpstream,

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.core.load import load_kb
+from issuekb.pipeline import load_kb
 from issuekb.render.stats import UNKNOWN, compute_stats, percent
 
 AddAnalysis = Callable[..., Path]

@@ -5,12 +5,12 @@ adapters around it (the CLI, the MkDocs plugin, the GitHub and git adapters).
 """
 
 from issuekb.config import Config, ConfigError, load_config
-from issuekb.core.load import KnowledgeBase, load_kb
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import Resolution, Status
 from issuekb.diagnostics import Diagnostic, Severity
-from issuekb.pipeline import Results, run_pipeline
+from issuekb.pipeline import Results, load_kb, run_pipeline
 
 __all__ = [
     "Analysis",

@@ -4,10 +4,10 @@
 `new` and the MkDocs plugin all call it, so they see the same records and report the same problems.
 Each stage is a function of the previous stage's value:
 
-    Config --load_kb--> KnowledgeBase (+ diagnostics) --build_graph--> LinkGraph
+    Config --load_analyses--> KnowledgeBase --build_graph--> LinkGraph --validate--> diagnostics
     Config --load_state--> UpstreamState (+ the state file's diagnostics)
 
-Rendering (TRACKING.md, the site) takes a `Results` and returns text; writing is the caller's job.
+Rendering (TRACKING.md, the site) takes these values and returns text; writing is the caller's job.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from issuekb.config import Config
-from issuekb.core.graph import LinkGraph
-from issuekb.core.load import KnowledgeBase, load_kb
-from issuekb.diagnostics import Diagnostic
+from issuekb.core.graph import LinkGraph, build_graph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.load import load_analyses
+from issuekb.core.validate import validate
+from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.upstream.state import UpstreamState, load_state
 
-__all__ = ["Results", "run_pipeline"]
+__all__ = ["Results", "load_kb", "run_pipeline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,19 @@ def run_pipeline(
     against the configured fork clone. Without `upstream` the state is empty and not read. Reads files
     only, never writes; every problem is a diagnostic, never an exception.
     """
-    kb, diags = load_kb(config, today=today, git=git)
+    kb, diags = load_analyses(config, today or dt.date.today())
+    graph = build_graph(kb)
+    diags.extend(validate(kb, graph, git=git, per_file=False))
     if upstream:
         state, state_diags = load_state(config.state_file, config.rel(config.state_file))
     else:
         state, state_diags = UpstreamState(), []
-    return Results(config, kb, kb.graph, state, diags, state_diags)
+    return Results(config, kb, graph, state, sorted(diags, key=sort_key), state_diags)
+
+
+def load_kb(
+    config: Config, *, today: dt.date | None = None, git: bool = True
+) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """The knowledge base and its diagnostics, sorted: `run_pipeline` without the upstream state."""
+    results = run_pipeline(config, today=today, git=git, upstream=False)
+    return results.kb, results.diags

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from issuekb.config import Config
 from issuekb.core.document import load_document, parse_document
-from issuekb.core.load import ANALYSIS_FILE, KnowledgeBase
+from issuekb.core.graph import build_graph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.load import ANALYSIS_FILE
 from issuekb.core.model import FOLDER_RE, build_analysis
 from issuekb.core.refs import IssueRef, parse_ref
 from issuekb.core.validate import validate
@@ -56,5 +58,5 @@ def check_text(config: Config, path: Path, data: bytes, *, today: dt.date | None
     diags.extend(found)
     if analysis is not None:
         kb = KnowledgeBase(config, [analysis], {analysis.ref: analysis})
-        diags.extend(d for d in validate(kb, git=False) if d.path == analysis.rel)
+        diags.extend(d for d in validate(kb, build_graph(kb), git=False) if d.path == analysis.rel)
     return sorted(diags, key=sort_key)

@@ -19,7 +19,7 @@ from issuekb.core.refs import IssueRef
 from issuekb.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.core.model import Analysis
 
 __all__ = [

@@ -1,59 +1,26 @@
-"""Stage 1, load: the analyses folder -> a knowledge base of modelled analyses + every diagnostic.
+"""Stage 1, load: the analyses folder -> a knowledge base of modelled analyses + their diagnostics.
 
-`load_kb` discovers the analysis folders, reads, models and checks each one (its files alone), then runs
-the knowledge-base rules. `issuekb.pipeline.run_pipeline` calls it for every command and the plugin.
+`load_analyses` discovers the analysis folders and reads, models and checks each one from its files
+alone. The rules over the whole knowledge base come after it (`issuekb.pipeline`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from issuekb.config import Config
 from issuekb.core.document import load_document
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis, Companion, build_analysis
-from issuekb.core.refs import IssueRef
 from issuekb.core.schema import COMPANIONS
-from issuekb.core.validate import file_diagnostics, validate
-from issuekb.diagnostics import Diagnostic, sort_key
+from issuekb.core.validate import file_diagnostics
+from issuekb.diagnostics import Diagnostic
 
-if TYPE_CHECKING:
-    from issuekb.core.graph import LinkGraph
-
-__all__ = ["KnowledgeBase", "discover", "load_kb"]
+__all__ = ["ANALYSIS_FILE", "discover", "load_analyses"]
 
 ANALYSIS_FILE = "analysis.md"
-
-
-@dataclass(slots=True)
-class KnowledgeBase:
-    """All analyses, sorted by (repo, issue), and an index by reference."""
-
-    config: Config
-    analyses: list[Analysis] = field(default_factory=list)
-    by_ref: dict[IssueRef, Analysis] = field(default_factory=dict)
-    _graph: LinkGraph | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def graph(self) -> LinkGraph:
-        """The link graph, built on first use and kept (the analyses do not change after loading)."""
-        if self._graph is None:
-            from issuekb.core.graph import build_graph
-
-            self._graph = build_graph(self)
-        return self._graph
-
-    def get(self, ref: IssueRef) -> Analysis | None:
-        return self.by_ref.get(ref)
-
-    @property
-    def repos(self) -> list[str]:
-        """Every upstream repository the analyses name, the configured upstream first."""
-        names = {a.ref.repo for a in self.analyses}
-        return sorted(names, key=lambda r: (r != self.config.upstream, r.lower()))
 
 
 def _list_files(folder: Path) -> frozenset[str]:
@@ -124,17 +91,13 @@ def _companions(
     return tuple(out), diags
 
 
-def load_kb(
-    config: Config, *, today: dt.date | None = None, git: bool = True
-) -> tuple[KnowledgeBase, list[Diagnostic]]:
-    """Load, model and validate every analysis under `config.analyses_dir`.
+def load_analyses(config: Config, today: dt.date) -> tuple[KnowledgeBase, list[Diagnostic]]:
+    """Load and model every analysis under `config.analyses_dir`, with the rules of each file alone.
 
     Returns the knowledge base (analyses sorted by repository, the configured upstream first, then issue
-    number and folder) and every diagnostic of discovery, of each file and of the knowledge-base rules,
-    sorted. `today` (default: the real day) is what dates are checked against; `git` runs the check of
-    fix commits against the configured fork clone. Reads files only; writes nothing.
+    number and folder) and the diagnostics of discovery and of each file, unsorted. `today` is what
+    dates are checked against. Reads files only; writes nothing.
     """
-    today = today or dt.date.today()
     folders, diags = discover(config)
     kb = KnowledgeBase(config)
     root_rel = config.rel(config.analyses_dir)
@@ -149,8 +112,7 @@ def load_kb(
     )
     for analysis in kb.analyses:
         kb.by_ref.setdefault(analysis.ref, analysis)
-    diags.extend(validate(kb, git=git, per_file=False))
-    return kb, sorted(diags, key=sort_key)
+    return kb, diags
 
 
 def _load_folder(

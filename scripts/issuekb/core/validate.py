@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from issuekb.core.gitrepo import GitError, check_commits
+from issuekb.core.graph import LinkGraph, graph_diagnostics
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
 from issuekb.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.core.model import Analysis
 
 __all__ = [
@@ -252,19 +253,16 @@ KB_RULES = (rule_unique, rule_duplicates, rule_related)
 RULES = (*KB_RULES, rule_files)
 
 
-def rule_graph(kb: KnowledgeBase) -> Iterator[Diagnostic]:
-    """Rules over the link graph (a duplicate's commits must match its canonical issue's)."""
-    from issuekb.core.graph import graph_diagnostics
+def validate(
+    kb: KnowledgeBase, graph: LinkGraph, *, git: bool = True, per_file: bool = True
+) -> list[Diagnostic]:
+    """Every knowledge-base rule's diagnostics, the link graph's (`graph_diagnostics`), and with `git`
+    the check of fix commits against the configured fork clone; unsorted.
 
-    yield from graph_diagnostics(kb, kb.graph)
-
-
-def validate(kb: KnowledgeBase, *, git: bool = True, per_file: bool = True) -> list[Diagnostic]:
-    """Run every knowledge-base rule (and the git check when asked and configured).
-
-    `per_file=False` leaves out the body rules (`file_diagnostics`), which `load_kb` runs per folder.
+    `per_file=False` leaves out the body rules (`file_diagnostics`), which `load_analyses` runs per folder.
     """
-    diags = [d for rule in (*(RULES if per_file else KB_RULES), rule_graph) for d in rule(kb)]
+    diags = [d for rule in (RULES if per_file else KB_RULES) for d in rule(kb)]
+    diags.extend(graph_diagnostics(kb, graph))
     if git:
         diags.extend(rule_commits_exist(kb))
     return diags

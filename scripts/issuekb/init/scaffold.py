@@ -153,14 +153,17 @@ def _constraints(settings: Settings) -> str:
 
 def _tracking(root: Path, settings: Settings) -> str:
     """TRACKING.md of the new, empty knowledge base, rendered by the code `issuekb tracking` runs."""
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.graph import build_graph
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.render.links import RepoLinks
     from issuekb.render.tracking import render_tracking
     from issuekb.upstream.state import UpstreamState
 
     config = Config.from_options(root, {"upstream": settings.upstream, "fork": settings.fork})
     kb = KnowledgeBase(config)
-    return render_tracking(kb, kb.graph, UpstreamState(), RepoLinks.for_file(config, config.tracking_file))
+    return render_tracking(
+        kb, build_graph(kb), UpstreamState(), RepoLinks.for_file(config, config.tracking_file)
+    )
 
 
 def render_scaffold(root: Path, settings: Settings) -> dict[str, str]:

@@ -31,7 +31,7 @@ from issuekb.upstream.attention import (
 
 if TYPE_CHECKING:
     from issuekb.core.graph import LinkGraph
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.render.links import Links
     from issuekb.upstream.state import UpstreamState
 

@@ -17,7 +17,7 @@ from issuekb.render.escape import md_cell
 
 if TYPE_CHECKING:
     from issuekb.core.graph import Fix, LinkGraph
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.core.model import Analysis
     from issuekb.core.refs import IssueRef
     from issuekb.render.links import Links

@@ -18,7 +18,7 @@ from issuekb.core.schema import Resolution, Status
 
 if TYPE_CHECKING:
     from issuekb.core.graph import LinkGraph
-    from issuekb.core.load import KnowledgeBase
+    from issuekb.core.kb import KnowledgeBase
     from issuekb.core.model import Analysis
     from issuekb.upstream.state import IssueState, UpstreamState
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from issuekb.core.graph import LinkGraph, Neighbourhood
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import Status

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from issuekb.core.graph import LinkGraph, Neighbourhood
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis, Companion
 from issuekb.core.refs import IssueRef
 from issuekb.render.escape import md_cell, md_inline

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.mentions import replace_mentions
 from issuekb.core.refs import IssueRef
 from issuekb.render.site.paths import analysis_uri, md_link

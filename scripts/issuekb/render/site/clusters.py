@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from issuekb.core.graph import LinkGraph
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.refs import IssueRef
 from issuekb.render.escape import md_inline
 from issuekb.render.site.common import front_matter, status_badge

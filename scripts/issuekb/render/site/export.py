@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from issuekb.core.graph import LinkGraph
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
 from issuekb.core.refs import IssueRef
 from issuekb.render.site.paths import analysis_uri, page_url

@@ -7,7 +7,7 @@ summary goes; without a `docs/index.md` the plugin generates a home page of its 
 from __future__ import annotations
 
 from issuekb.core.graph import LinkGraph
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.schema import Status
 from issuekb.render.charts import activity_chart, status_chart
 from issuekb.render.escape import md_inline

@@ -6,7 +6,7 @@ The table is plain Markdown inside `<div class="issuekb-listing">`; the site's s
 
 from __future__ import annotations
 
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.schema import Status
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import ALL_URI, status_uri

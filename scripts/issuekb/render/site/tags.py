@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from issuekb.core.load import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
 from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.site.common import front_matter, listing_table
