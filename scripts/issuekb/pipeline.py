@@ -13,7 +13,9 @@ Rendering (TRACKING.md, the site) takes these values and returns text; writing i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from issuekb.config import Config
 from issuekb.core.graph import LinkGraph, build_graph
@@ -23,7 +25,7 @@ from issuekb.core.validate import validate
 from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.upstream.state import UpstreamState, load_state
 
-__all__ = ["Results", "load_kb", "run_pipeline"]
+__all__ = ["Results", "check_kb", "load_kb", "run_pipeline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +72,20 @@ def load_kb(
     """The knowledge base and its diagnostics, sorted: `run_pipeline` without the upstream state."""
     results = run_pipeline(config, today=today, git=git, upstream=False)
     return results.kb, results.diags
+
+
+def check_kb(
+    config: Config, *, today: dt.date | None = None, paths: Iterable[Path] = ()
+) -> tuple[int, list[Diagnostic]]:
+    """`issuekb check`'s work: the number of analyses and the diagnostics to report, sorted.
+
+    The whole knowledge base is checked (rules span files); with `paths` all inside the analyses folder,
+    only the diagnostics of files under them are reported, else every diagnostic is. No upstream state.
+    """
+    results = run_pipeline(config, today=today, upstream=False)
+    prefixes = [config.rel(path.resolve()) for path in paths]
+    analyses = config.rel(config.analyses_dir)
+    diags = results.diags
+    if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):
+        diags = [d for d in diags if any(d.path == p or d.path.startswith(f"{p}/") for p in prefixes)]
+    return results.analyses, diags

@@ -56,22 +56,17 @@ def command(
     folder (such as mkdocs.yml) reports everything.
     """
     from issuekb.diagnostics import Severity, exit_code, format_diagnostics
-    from issuekb.pipeline import run_pipeline
+    from issuekb.pipeline import check_kb
 
     config = get_config(root)
     if git_dir is not None:
         config = dataclasses.replace(config, git=git_dir.resolve())
-    results = run_pipeline(config, today=today.date() if today else None, upstream=False)
-    diags = results.diags
-    prefixes = [config.rel(path.resolve()) for path in paths]
-    analyses = config.rel(config.analyses_dir)
-    if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):
-        diags = [d for d in diags if any(d.path == p or d.path.startswith(f"{p}/") for p in prefixes)]
+    analyses, diags = check_kb(config, today=today.date() if today else None, paths=paths)
     out = format_diagnostics(diags, fmt)
     if out:
         click.echo(out, nl=False)
     elif fmt == "text":
-        click.echo(f"{results.analyses} analyses checked: no problems found.")
+        click.echo(f"{analyses} analyses checked: no problems found.")
     code = exit_code(diags)
     if strict and any(d.severity is Severity.WARNING for d in diags):
         code = 1

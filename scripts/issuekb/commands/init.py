@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from issuekb.commands._common import CouldNotRun
+
+if TYPE_CHECKING:
+    from issuekb.init.scaffold import Settings
 
 __all__ = ["command"]
 
@@ -64,42 +68,12 @@ def command(
     Refuses, writing nothing (exit 2), when a repository name is not owner/name, the source cannot be
     used, or a file would be overwritten without --force.
     """
-    from issuekb.init.install_spec import (
-        SourceError,
-        default_requirement,
-        dependency_pins,
-        is_local,
-        requirement_for,
-    )
-    from issuekb.init.scaffold import (
-        Settings,
-        blocked,
-        default_site_name,
-        default_site_url,
-        render_scaffold,
-        settings_problems,
-    )
+    from issuekb.init.install_spec import is_local
+    from issuekb.init.scaffold import blocked, render_scaffold
     from issuekb.writes import write_if_changed
 
-    problems: list[str] = []
-    try:
-        requirement = requirement_for(source, Path.cwd()) if source is not None else default_requirement()
-    except SourceError as exc:
-        problems.append(f"--source: {exc}")
-        requirement = ""
-    kb_repo = kb_repo if kb_repo is not None else fork
-    settings = Settings(
-        upstream=upstream,
-        fork=fork,
-        kb_repo=kb_repo,
-        site_name=site_name if site_name is not None else default_site_name(upstream),
-        site_url=site_url if site_url is not None else default_site_url(kb_repo),
-        requirement=requirement,
-        pins=tuple(dependency_pins()),
-    )
-    problems = settings_problems(settings) + problems
-    if problems:
-        raise CouldNotRun("\n".join(problems) + "\nNothing was written.")
+    settings = _settings(upstream, fork, kb_repo, site_name, site_url, source)
+    requirement = settings.requirement
 
     root = path.resolve()
     try:
@@ -129,3 +103,38 @@ def command(
             err=True,
         )
     click.echo("Next: make check, make new ISSUE=1234, make site; publishing: docs/own-fork.md of issuekb.")
+
+
+def _settings(
+    upstream: str,
+    fork: str,
+    kb_repo: str | None,
+    site_name: str | None,
+    site_url: str | None,
+    source: str | None,
+) -> Settings:
+    """The scaffold's settings from the options, the defaults filled in; refuses (`CouldNotRun`) with
+    every problem at once."""
+    from issuekb.init.install_spec import SourceError, default_requirement, dependency_pins, requirement_for
+    from issuekb.init.scaffold import Settings, default_site_name, default_site_url, settings_problems
+
+    problems: list[str] = []
+    try:
+        requirement = requirement_for(source, Path.cwd()) if source is not None else default_requirement()
+    except SourceError as exc:
+        problems.append(f"--source: {exc}")
+        requirement = ""
+    kb_repo = kb_repo if kb_repo is not None else fork
+    settings = Settings(
+        upstream=upstream,
+        fork=fork,
+        kb_repo=kb_repo,
+        site_name=site_name if site_name is not None else default_site_name(upstream),
+        site_url=site_url if site_url is not None else default_site_url(kb_repo),
+        requirement=requirement,
+        pins=tuple(dependency_pins()),
+    )
+    problems = settings_problems(settings) + problems
+    if problems:
+        raise CouldNotRun("\n".join(problems) + "\nNothing was written.")
+    return settings

@@ -66,33 +66,15 @@ def command(
     positive integer, the slug or repository is not a plain name, or the folder cannot be written.
     """
     from issuekb.authoring.new import (
-        check_slug,
         folder_name,
-        parse_companions,
-        parse_issue,
         slugify,
         write_analysis_folder,
     )
-    from issuekb.authoring.onefile import find_analyses
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
-    try:
-        ref = parse_issue(issue, repo, config.upstream)
-        extra = parse_companions(companions)
-    except ValueError as exc:
-        raise CouldNotRun(str(exc)) from exc
-    if slug is not None and (problem := check_slug(slug)):
-        raise CouldNotRun(f"--slug: {problem}")
-    if title is not None and not title.strip():
-        raise CouldNotRun("--title must not be empty")
+    ref, extra = _parse(config, issue, repo, slug, title, companions)
     arg = str(ref.number) if ref.repo == config.upstream else str(ref)
-    existing = find_analyses(config, ref)
-    if existing:
-        raise CouldNotRun(
-            f"{ref} already has an analysis: {config.rel(existing[0])}\n"
-            f"Edit that file, or move it along with `issuekb status {arg} ...`."
-        )
 
     prefill, messages = _prefill(config, ref, offline=offline)
     if title is not None:
@@ -111,6 +93,33 @@ def command(
     _report(config, folder, list(texts), prefill, arg)
     if edit:
         click.edit(filename=str(folder / "analysis.md"))
+
+
+def _parse(
+    config: Config, issue: str, repo: str | None, slug: str | None, title: str | None, companions: str
+) -> tuple[IssueRef, list[str]]:
+    """The issue and the companion pages asked for; refuses (`CouldNotRun`) a bad option, or an issue
+    that already has an analysis."""
+    from issuekb.authoring.new import check_slug, parse_companions, parse_issue
+    from issuekb.authoring.onefile import find_analyses
+
+    try:
+        ref = parse_issue(issue, repo, config.upstream)
+        extra = parse_companions(companions)
+    except ValueError as exc:
+        raise CouldNotRun(str(exc)) from exc
+    if slug is not None and (problem := check_slug(slug)):
+        raise CouldNotRun(f"--slug: {problem}")
+    if title is not None and not title.strip():
+        raise CouldNotRun("--title must not be empty")
+    existing = find_analyses(config, ref)
+    if existing:
+        arg = str(ref.number) if ref.repo == config.upstream else str(ref)
+        raise CouldNotRun(
+            f"{ref} already has an analysis: {config.rel(existing[0])}\n"
+            f"Edit that file, or move it along with `issuekb status {arg} ...`."
+        )
+    return ref, extra
 
 
 def _render(

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
 from issuekb.core.schema import Resolution, Status
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["command"]
 
@@ -76,14 +80,63 @@ def command(
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
     from issuekb.authoring.frontmatter_edit import EditError
-    from issuekb.authoring.new import parse_issue
-    from issuekb.authoring.onefile import check_text, find_analyses
-    from issuekb.core.document import parse_document
-    from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.writes import write_if_changed
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
+    ref, path, data, meta = _analysis(config, issue, repo)
+    rel = config.rel(path)
+
+    changes = (new_status, resolution, duplicate_of, commits, prs, resolved_on)
+    if not any(changes):
+        click.echo(_describe(rel, meta))
+        return
+
+    try:
+        new = _edit(
+            data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
+        )
+    except EditError as exc:
+        raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
+    if new == data:
+        click.echo(f"{rel}: nothing to change.")
+        return
+    click.echo(_diff(rel, data, new), nl=False)
+    _write_checked(config, path, new, day, dry_run=dry_run)
+
+
+def _write_checked(config: Config, path: Path, new: bytes, day: dt.date, *, dry_run: bool) -> None:
+    """Write the edited analysis unless `dry_run`; exits 1, writing nothing, when it would not pass
+    `issuekb check`."""
+    from issuekb.authoring.onefile import check_text
+    from issuekb.diagnostics import Severity, format_diagnostics
+    from issuekb.writes import write_if_changed
+
+    rel = config.rel(path)
+    errors = [d for d in check_text(config, path, new, today=day) if d.severity is Severity.ERROR]
+    if errors:
+        click.echo(format_diagnostics(errors), nl=False, err=True)
+        click.echo(
+            f"Not written: the result would not pass `issuekb check` (above). {rel} is unchanged.", err=True
+        )
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"Dry run: {rel} not written.")
+        return
+    try:
+        write_if_changed(path, new)
+    except OSError as exc:
+        raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}") from exc
+    click.echo(f"Updated {rel}.")
+
+
+def _analysis(config: Config, issue: str, repo: str | None) -> tuple[IssueRef, Path, bytes, dict[str, Any]]:
+    """The analysis of ISSUE: its reference, file, bytes and front matter; refuses (`CouldNotRun`) when
+    there is none, more than one, or its front matter cannot be read."""
+    from issuekb.authoring.new import parse_issue
+    from issuekb.authoring.onefile import find_analyses
+    from issuekb.core.document import parse_document
+    from issuekb.diagnostics import format_diagnostics
+
     try:
         ref = parse_issue(issue, repo, config.upstream)
     except ValueError as exc:
@@ -108,38 +161,7 @@ def command(
     if doc.meta is None:
         click.echo(format_diagnostics(diags), nl=False, err=True)
         raise CouldNotRun(f"{rel}: the front matter cannot be read (above); fix it by hand first")
-    meta = doc.meta
-
-    changes = (new_status, resolution, duplicate_of, commits, prs, resolved_on)
-    if not any(changes):
-        click.echo(_describe(rel, meta))
-        return
-
-    try:
-        new = _edit(
-            data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
-        )
-    except EditError as exc:
-        raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
-    if new == data:
-        click.echo(f"{rel}: nothing to change.")
-        return
-    click.echo(_diff(rel, data, new), nl=False)
-    errors = [d for d in check_text(config, path, new, today=day) if d.severity is Severity.ERROR]
-    if errors:
-        click.echo(format_diagnostics(errors), nl=False, err=True)
-        click.echo(
-            f"Not written: the result would not pass `issuekb check` (above). {rel} is unchanged.", err=True
-        )
-        raise SystemExit(1)
-    if dry_run:
-        click.echo(f"Dry run: {rel} not written.")
-        return
-    try:
-        write_if_changed(path, new)
-    except OSError as exc:
-        raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}") from exc
-    click.echo(f"Updated {rel}.")
+    return ref, path, data, doc.meta
 
 
 def _edit(

@@ -147,14 +147,7 @@ def command(
             "note: some analyses have errors (see `issuekb check`); no record is dropped this time", err=True
         )
     tracked = tracked_refs(kb.analyses, config.upstream)
-    only: frozenset[str] | None = None
-    if repo is not None:
-        if not REPO_RE.match(repo):
-            raise click.BadParameter(f"{repo!r} is not owner/name", param_hint="--repo")
-        if repo.lower() not in {name.lower() for name in tracked}:
-            names = ", ".join(tracked) or "none"
-            raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
-        only = frozenset({repo.lower()})
+    only = _only(repo, tracked)
     if not tracked:
         if from_file is not None and not from_file.is_file():
             raise CouldNotRun(f"cannot read the recorded listing {from_file}: no such file")
@@ -176,6 +169,24 @@ def command(
         raise CouldNotRun(f"cannot write next to {state_rel}: {exc.strerror or exc}") from None
 
     _report(outcome, dry_run, from_file.name if from_file is not None else None)
+    _summarise(outcome, stats, dry_run, state_rel)
+
+
+def _only(repo: str | None, tracked: dict[str, Tracked]) -> frozenset[str] | None:
+    """--repo as the set of repositories to sync (None: all); refuses a name no analysis tracks."""
+    if repo is None:
+        return None
+    if not REPO_RE.match(repo):
+        raise click.BadParameter(f"{repo!r} is not owner/name", param_hint="--repo")
+    if repo.lower() not in {name.lower() for name in tracked}:
+        names = ", ".join(tracked) or "none"
+        raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
+    return frozenset({repo.lower()})
+
+
+def _summarise(outcome: Outcome, stats: RequestStats | None, dry_run: bool, state_rel: str) -> None:
+    """The last lines of a sync: the counts, what was written; exits 2 after a stop, 1 when a
+    repository failed."""
     if outcome.stopped is not None:
         if outcome.wrote:
             click.echo(

@@ -6,16 +6,26 @@ the documented precedence and records every conflict, `emit` writes the front ma
 `plan` plans, writes and checks, `report` renders the result.
 """
 
-from issuekb.importer.plan import ImportPlan, check_plan, destinations, plan_import, write_plan
+from issuekb.importer.plan import (
+    ImportPlan,
+    ImportRefusedError,
+    check_plan,
+    destinations,
+    plan_import,
+    run_import,
+    write_plan,
+)
 from issuekb.importer.report import ReportInput, render_json, render_markdown
 
 __all__ = [
     "ImportPlan",
+    "ImportRefusedError",
     "ReportInput",
     "check_plan",
     "destinations",
     "plan_import",
     "render_json",
     "render_markdown",
+    "run_import",
     "write_plan",
 ]

@@ -18,7 +18,7 @@ from issuekb.config import Config
 from issuekb.core.document import load_document
 from issuekb.core.model import FOLDER_RE
 from issuekb.core.refs import IssueRef
-from issuekb.diagnostics import Diagnostic
+from issuekb.diagnostics import Diagnostic, sort_key
 from issuekb.importer.decide import Decision, decide
 from issuekb.importer.discover import LegacyFolder, LegacyTree, SkippedFile, discover_tree
 from issuekb.importer.emit import analysis_text
@@ -28,7 +28,16 @@ from issuekb.importer.tracking import TrackingRow, read_tracking
 from issuekb.pipeline import run_pipeline
 from issuekb.writes import atomic_write
 
-__all__ = ["ImportPlan", "PlannedAnalysis", "check_plan", "destinations", "plan_import", "write_plan"]
+__all__ = [
+    "ImportPlan",
+    "ImportRefusedError",
+    "PlannedAnalysis",
+    "check_plan",
+    "destinations",
+    "plan_import",
+    "run_import",
+    "write_plan",
+]
 
 
 @dataclass(slots=True)
@@ -246,3 +255,48 @@ def check_plan(
             mirror_config = dataclasses.replace(config, root=root, analyses_dir=mirror)
             diags = run_pipeline(mirror_config, today=today, upstream=False).diags
     return [d for d in diags if d.path.startswith(prefixes)]
+
+
+class ImportRefusedError(Exception):
+    """The import could not run, or stopped: the message says why and what was (not) written."""
+
+
+def run_import(
+    src: Path, config: Config, *, repo: str | None, dry_run: bool, force: bool, report_file: Path | None
+) -> tuple[ImportPlan, list[Diagnostic]]:
+    """`issuekb import`'s work: plan the import of `src`, write it (unless `dry_run`) and check it.
+
+    Returns the plan and the findings of the check on the result, sorted. Raises `ImportRefusedError`, having
+    written nothing, when `src` holds no analysis, would be written into (the analyses folder or the
+    report inside it), or an analysis exists and not `force`; also when a file cannot be read or written.
+    """
+    src = src.resolve()
+    if config.analyses_dir.is_relative_to(src):
+        raise ImportRefusedError(
+            f"the analyses folder {config.analyses_dir} is inside SRC {src}; SRC is never written to"
+        )
+    if report_file is not None and report_file.resolve().is_relative_to(src):
+        raise ImportRefusedError(f"--report {report_file} is inside SRC {src}; SRC is never written to")
+    try:
+        plan = plan_import(src, config, repo=repo)
+    except OSError as exc:
+        raise ImportRefusedError(f"cannot read {exc.filename or src}: {exc.strerror or exc}") from exc
+    if not plan.analyses and not plan.errors:
+        raise ImportRefusedError(f"no <number>-<slug>/ folder with an analysis.md under {src}")
+    existing = destinations(plan, config)
+    if existing and not force:
+        listed = ", ".join(f"{config.rel(config.analyses_dir / name)}/" for name in existing)
+        raise ImportRefusedError(
+            f"analyses exist already: {listed}; nothing was written (use --force to overwrite)"
+        )
+    if not dry_run:
+        try:
+            write_plan(plan, config)
+        except OSError as exc:
+            raise ImportRefusedError(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
+    try:
+        findings = check_plan(plan, config, written=not dry_run)
+    except OSError as exc:
+        done = "nothing was written" if dry_run else "the analyses were written"
+        raise ImportRefusedError(f"cannot check the result ({done}): {exc.strerror or exc}") from exc
+    return plan, sorted(findings, key=sort_key)
