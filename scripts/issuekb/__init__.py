@@ -1,7 +1,10 @@
 """issuekb: a knowledge base of analyses of upstream GitHub issues.
 
-The core is a pipeline of small modules (load, model, validate, graph, upstream, render) with thin
-adapters around it (the CLI, the MkDocs plugin, the GitHub and git adapters).
+`run_pipeline` (`issuekb.pipeline`) turns a configuration into the knowledge base, its link graph, the
+upstream state and every diagnostic; every command and the MkDocs plugin call it. The subpackages:
+`core` (model, loading, rules, graph), `upstream` (state file, sync, GitHub), `render` (TRACKING.md and
+the site), `authoring` (`new`, `status`), `init` (the scaffold), `importer` (legacy folders) and
+`commands` (the click commands). docs/architecture.md maps them.
 """
 
 from issuekb.config import Config, ConfigError, load_config

@@ -2,8 +2,8 @@
 
 `issuekb new` asks whether an issue already has an analysis and checks the file it is about to write;
 `issuekb status` finds the analysis to edit and checks the edited text before writing it. Both look at
-the folders numbered like the issue only, so they stay fast with thousands of analyses, and both check
-with the same stages as `issuekb check` (load, model, the knowledge-base rules over this one analysis).
+the folders numbered like the issue only, and both check with the same stages as `issuekb check`
+(load, model, the knowledge-base rules over this one analysis).
 """
 
 from __future__ import annotations

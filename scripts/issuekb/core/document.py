@@ -1,4 +1,4 @@
-"""Stage 1, load: a file's bytes -> a `Document` (front matter mapping, body, line map) + diagnostics.
+"""Load stage: a file's bytes -> a `Document` (front matter mapping, body, line map) + diagnostics.
 
 The front matter is split by hand so that every line keeps its number, then parsed with `yaml_rs`
 (YAML 1.2: `yes` stays a string; duplicate keys and alias bombs are rejected). Tags are checked after a

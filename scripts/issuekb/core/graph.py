@@ -1,10 +1,10 @@
-"""Stage 4, graph: duplicate clusters, backlinks, `#N` mentions and shared commits. Pure, no I/O.
+"""Graph stage: duplicate clusters, backlinks, `#N` mentions and shared commits. Pure, no I/O.
 
 Built once per run from a `KnowledgeBase`; TRACKING.md and the site both read it, so the two always
 agree on what links to what. Everything is computed in one pass over the analyses (linear in their
 number and the links they hold). The backlinks ("referenced by") and the `#N` mentions they come from
-are computed on first use: only the site shows them, and scanning every body for mentions is a fifth
-of what `issuekb check` and `issuekb tracking` would otherwise spend on 10,000 analyses.
+are computed on first use: only the site reads them, so `issuekb check` and `issuekb tracking` never
+scan a body for mentions.
 """
 
 from __future__ import annotations

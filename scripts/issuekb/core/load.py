@@ -1,4 +1,4 @@
-"""Stage 1, load: the analyses folder -> a knowledge base of modelled analyses + their diagnostics.
+"""Load stage: the analyses folder -> a knowledge base of modelled analyses + their diagnostics.
 
 `load_analyses` discovers the analysis folders and reads, models and checks each one from its files
 alone. The rules over the whole knowledge base come after it (`issuekb.pipeline`).

@@ -1,4 +1,4 @@
-"""Stage 2, model: a loaded `Document` -> a typed `Analysis` record + diagnostics.
+"""Model stage: a loaded `Document` -> a typed `Analysis` record + diagnostics.
 
 Every field is checked against `schema.FIELDS` (the conversions live in `issuekb.core.fields`); a bad value
 becomes a located diagnostic and the field falls back to "unknown", so one run reports every problem of

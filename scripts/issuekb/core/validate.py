@@ -1,4 +1,4 @@
-"""Stage 3, validate: rules over the whole knowledge base -> diagnostics.
+"""Validate stage: rules over the whole knowledge base -> diagnostics.
 
 Per-file field rules live in `model`; here are the rules that need more than one file (uniqueness,
 duplicate chains and cycles), the body rules, and the optional check of commits against a fork clone.
