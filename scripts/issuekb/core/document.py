@@ -186,7 +186,15 @@ def parse_document(
         return doc, diags
     doc.body = text[body_start:]
     doc.body_line = end + 2
-    source = doc.source = "\n".join(fm_lines) + "\n"
+    doc.source = "\n".join(fm_lines) + "\n"
+    diags.extend(_parse_meta(doc, fm_lines))
+    return doc, diags
+
+
+def _parse_meta(doc: Document, fm_lines: list[str]) -> list[Diagnostic]:
+    """Parse `doc.source` into `doc.meta` (left None, with the diagnostics saying why, when it is not
+    valid YAML, holds a tag that is not a core type, or is not a mapping). Never raises."""
+    source, rel = doc.source, doc.rel
     try:
         meta = yaml_rs.loads(
             source,
@@ -195,21 +203,18 @@ def parse_document(
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except yaml_rs.YAMLDecodeError as exc:
-        diags.append(_yaml_error(doc, str(exc), fm_lines))
-        return doc, diags
+        return [_yaml_error(doc, str(exc), fm_lines)]
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        diags.append(Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}"))
-        return doc, diags
+        return [Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}")]
     if "!" in source:
         tag_diags = _check_tags(doc, source, fm_lines)
         if tag_diags:
-            diags.extend(tag_diags)
-            return doc, diags
+            return tag_diags
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         kind = "a list" if isinstance(meta, list) else f"a {type(meta).__name__}"
-        diags.append(
+        return [
             Diagnostic.error(
                 "fm-not-mapping",
                 rel,
@@ -217,10 +222,9 @@ def parse_document(
                 f"Front matter must be a mapping of keys to values, not {kind}",
                 "Write one 'key: value' per line.",
             )
-        )
-        return doc, diags
+        ]
     doc.meta = meta
-    return doc, diags
+    return []
 
 
 def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | None, int]:

@@ -101,38 +101,11 @@ class _FileReader:
                 self.add("title", title, src, value)
             return bool(title)
         if target in ("issue", "duplicate_of", "upstream_pr"):
-            ref = read_issue(value)
-            key = canonical_key(f.key)
-            if ref is None:
-                if target == "issue" and key in _TITLE_KEYS and _clean_title(value):
-                    self.add("title", _clean_title(value), src, value)
-                    return True
-                return False
-            self.add(target, (ref[0], ref[1]), src, value)
-            if target == "issue" and key in _TITLE_KEYS and ref[2]:
-                self.add("title", _clean_title(ref[2]), src, value)
-            return True
+            return self._read_ref(f, target, src)
         if target == "status":
-            reading = read_status(value)
-            if reading is None:
-                return False
-            self.add("status", reading, src, value)
-            if reading.resolution is not None:
-                self.add("resolution", reading.resolution, src, value, reading.status)
-            if reading.duplicate_of is not None:
-                self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
-            return True
+            return self._read_status(value, src)
         if target in ("resolution", "fix", "commits"):
-            resolution = read_resolution(value) if target == "resolution" else None
-            if resolution is not None:
-                self.add("resolution", resolution, src, value)
-            shas = read_shas(whole)
-            prs = read_prs(whole, bare=False)
-            if shas:
-                self.add_list("commits", shas, f.line)
-            if prs:
-                self.add_list("prs", prs, f.line)
-            return bool(shas) if target == "commits" else bool(resolution or shas or prs)
+            return self._read_fix(f, target, whole, src)
         if target == "prs":
             prs = read_prs(whole, bare=True)
             if prs:
@@ -165,6 +138,47 @@ class _FileReader:
                 self.add("priority", match.group(1), src, value)
             return match is not None
         return False
+
+    def _read_ref(self, f: FieldLine, target: str, src: Source) -> bool:
+        """An issue, duplicate_of or upstream_pr line (an issue line may carry the title too)."""
+        value = f.value
+        ref = read_issue(value)
+        key = canonical_key(f.key)
+        if ref is None:
+            if target == "issue" and key in _TITLE_KEYS and _clean_title(value):
+                self.add("title", _clean_title(value), src, value)
+                return True
+            return False
+        self.add(target, (ref[0], ref[1]), src, value)
+        if target == "issue" and key in _TITLE_KEYS and ref[2]:
+            self.add("title", _clean_title(ref[2]), src, value)
+        return True
+
+    def _read_status(self, value: str, src: Source) -> bool:
+        """A status line, which may also say the resolution and the canonical issue."""
+        reading = read_status(value)
+        if reading is None:
+            return False
+        self.add("status", reading, src, value)
+        if reading.resolution is not None:
+            self.add("resolution", reading.resolution, src, value, reading.status)
+        if reading.duplicate_of is not None:
+            self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
+        return True
+
+    def _read_fix(self, f: FieldLine, target: str, whole: str, src: Source) -> bool:
+        """A resolution, fix or commits line: the resolution, and the commits and PRs it names."""
+        value = f.value
+        resolution = read_resolution(value) if target == "resolution" else None
+        if resolution is not None:
+            self.add("resolution", resolution, src, value)
+        shas = read_shas(whole)
+        prs = read_prs(whole, bare=False)
+        if shas:
+            self.add_list("commits", shas, f.line)
+        if prs:
+            self.add_list("prs", prs, f.line)
+        return bool(shas) if target == "commits" else bool(resolution or shas or prs)
 
 
 def _clean_title(text: str) -> str:
