@@ -16,42 +16,30 @@ with the line, rather than being guessed at.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import yaml_rs
-
+from issuekb.authoring.yamltext import (
+    KEY_RE,
+    EditError,
+    Scalar,
+    Value,
+    around,
+    flow_items,
+    is_comment_or_blank,
+    render_scalar,
+    scan_flow,
+    scan_quoted,
+    split_eol,
+    style_of,
+)
 from issuekb.core.schema import FIELDS
 
-__all__ = ["EditError", "FrontMatterEditor", "Scalar"]
+__all__ = ["EditError", "FrontMatterEditor", "Scalar", "render_scalar"]
 
-#: A value the editor writes: strings follow the old quoting style; ints and dates are always plain.
-Scalar = str | int | dt.date
-
-_KEY_RE = re.compile(r"""^(?P<key>"[^"]*"|'[^']*'|[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:(?=[ \t]|$)""")
 _ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)-(?:[ \t]+|$)")
 _FENCE = "---"
-
-
-class EditError(Exception):
-    """The front matter cannot be edited safely; `line` is 1-based in the file."""
-
-    def __init__(self, message: str, line: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-@dataclass(frozen=True, slots=True)
-class _Value:
-    """Where a key line's value sits: [start, end) of the line's content, and its kind."""
-
-    start: int
-    end: int
-    kind: str  # empty, plain, double, single, flow-seq, flow-map
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,130 +51,6 @@ class _Block:
     last: int
 
 
-def _split_eol(line: str) -> tuple[str, str]:
-    if line.endswith("\r\n"):
-        return line[:-2], "\r\n"
-    if line.endswith("\n"):
-        return line[:-1], "\n"
-    return line, ""
-
-
-def _is_comment_or_blank(content: str) -> bool:
-    stripped = content.strip()
-    return not stripped or stripped.startswith("#")
-
-
-def _scan_quoted(text: str, start: int) -> int:
-    """Index just past the quoted scalar starting at `start`; -1 when it is not closed on this line."""
-    quote = text[start]
-    i = start + 1
-    while i < len(text):
-        char = text[i]
-        if quote == '"' and char == "\\":
-            i += 2
-            continue
-        if char == quote:
-            if quote == "'" and text[i + 1 : i + 2] == "'":
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return -1
-
-
-def _scan_flow(text: str, start: int) -> int:
-    """Index just past the flow collection starting at `start`; -1 when it does not close on this line."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char in "\"'":
-            end = _scan_quoted(text, i)
-            if end < 0:
-                return -1
-            i = end
-            continue
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
-
-
-def _flow_items(inner: str) -> list[str]:
-    """The top-level items of a flow sequence's inside, stripped (commas inside quotes or brackets kept)."""
-    items: list[str] = []
-    depth = 0
-    current = ""
-    i = 0
-    while i < len(inner):
-        char = inner[i]
-        if char in "\"'":
-            end = _scan_quoted(inner, i)
-            end = len(inner) if end < 0 else end
-            current += inner[i:end]
-            i = end
-            continue
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += char
-        i += 1
-    if current.strip():
-        items.append(current.strip())
-    return items
-
-
-def _around(content: str, span: _Value) -> tuple[str, str]:
-    """The text before and after a value; an empty value gets one space after its colon."""
-    if span.kind != "empty":
-        return content[: span.start], content[span.end :]
-    match = _KEY_RE.match(content)
-    assert match is not None
-    tail = content[match.end() :]
-    return content[: match.end()] + " ", tail if tail.strip() else ""
-
-
-def _style_of(token: str) -> str:
-    if token.startswith('"'):
-        return "double"
-    if token.startswith("'"):
-        return "single"
-    return "plain"
-
-
-def _loads_as(source: str) -> object:
-    try:
-        return yaml_rs.loads(source)
-    except (yaml_rs.YAMLDecodeError, ValueError, TypeError):
-        return None
-
-
-def render_scalar(value: Scalar, style: str = "plain", *, in_flow: bool = False) -> str:
-    """`value` as YAML text: ints and dates plain; strings in `style`, plain only where it reads back."""
-    if isinstance(value, bool):
-        raise TypeError("booleans are not front matter values here")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if style == "single" and "\n" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    if style == "plain" and value and value == value.strip() and "\n" not in value:
-        probe = f"k: [{value}]\n" if in_flow else f"k: {value}\n"
-        if _loads_as(probe) == {"k": [value] if in_flow else value}:
-            return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 class FrontMatterEditor:
     """Edits the front matter of one Markdown file's text, line by line."""
 
@@ -195,21 +59,17 @@ class FrontMatterEditor:
         self.lines = text[len(self.bom) :].split("\n")
         # `split` drops the "\n"; keep each line's own ending so that joining restores the bytes.
         self.lines = [line + "\n" for line in self.lines[:-1]] + [self.lines[-1]]
-        if _split_eol(self.lines[0])[0].rstrip() != _FENCE:
+        if split_eol(self.lines[0])[0].rstrip() != _FENCE:
             raise EditError("The file does not start with a front matter block (a line '---')")
         end = next(
-            (
-                i
-                for i in range(1, len(self.lines))
-                if _split_eol(self.lines[i])[0].rstrip() in (_FENCE, "...")
-            ),
+            (i for i in range(1, len(self.lines)) if split_eol(self.lines[i])[0].rstrip() in (_FENCE, "...")),
             None,
         )
         if end is None:
             raise EditError("The front matter is never closed (no second '---' line)")
         self.end = end
         for i in range(1, end):
-            if "\r" in _split_eol(self.lines[i])[0]:
+            if "\r" in split_eol(self.lines[i])[0]:
                 raise EditError("Line uses a line ending other than LF or CRLF; cannot edit it safely", i + 1)
 
     @classmethod
@@ -232,7 +92,7 @@ class FrontMatterEditor:
         return self.bom + "".join(self.lines[: self.end + 1]), "".join(self.lines[self.end + 1 :])
 
     def _content(self, index: int) -> str:
-        return _split_eol(self.lines[index])[0]
+        return split_eol(self.lines[index])[0]
 
     def _blocks(self) -> dict[str, _Block]:
         blocks: dict[str, _Block] = {}
@@ -240,9 +100,9 @@ class FrontMatterEditor:
         last = 0
         for i in range(1, self.end):
             content = self._content(i)
-            if _is_comment_or_blank(content):
+            if is_comment_or_blank(content):
                 continue
-            match = _KEY_RE.match(content)
+            match = KEY_RE.match(content)
             if match:
                 if current is not None:
                     blocks.setdefault(current[0], _Block(current[0], current[1], last))
@@ -262,21 +122,21 @@ class FrontMatterEditor:
         block = self._blocks().get(key)
         return self._content(block.first) if block else None
 
-    def _value(self, index: int) -> _Value:
+    def _value(self, index: int) -> Value:
         content = self._content(index)
-        match = _KEY_RE.match(content)
+        match = KEY_RE.match(content)
         assert match is not None
         start = match.end()
         while start < len(content) and content[start] in " \t":
             start += 1
         if start == len(content) or content[start] == "#":
-            return _Value(start, start, "empty")
+            return Value(start, start, "empty")
         char = content[start]
         if char in "\"'":
-            end = _scan_quoted(content, start)
+            end = scan_quoted(content, start)
             kind = "double" if char == '"' else "single"
         elif char in "[{":
-            end = _scan_flow(content, start)
+            end = scan_flow(content, start)
             kind = "flow-seq" if char == "[" else "flow-map"
         elif char in "|>&*!%@`":
             raise EditError(
@@ -295,14 +155,14 @@ class FrontMatterEditor:
         rest = content[end:].strip()
         if rest and not rest.startswith("#"):
             raise EditError(f"Unexpected text after the value: {content.strip()}", index + 1)
-        return _Value(start, end, kind)
+        return Value(start, end, kind)
 
     # -- editing ------------------------------------------------------------------------------------
     def _eol(self, index: int) -> str:
-        return _split_eol(self.lines[index])[1] or _split_eol(self.lines[0])[1] or "\n"
+        return split_eol(self.lines[index])[1] or split_eol(self.lines[0])[1] or "\n"
 
     def _replace_content(self, index: int, content: str) -> None:
-        self.lines[index] = content + _split_eol(self.lines[index])[1]
+        self.lines[index] = content + split_eol(self.lines[index])[1]
 
     def _insertion_index(self, key: str) -> int:
         """Where a missing key goes: after its nearest present predecessor in schema order, else before
@@ -347,7 +207,7 @@ class FrontMatterEditor:
             raise EditError(f"Cannot set '{key}': it holds a list or mapping", block.first + 1)
         style = span.kind if span.kind in ("double", "single") else "plain"
         new = render_scalar(value, style)
-        head, tail = _around(content, span)
+        head, tail = around(content, span)
         if comment is not None:
             tail = f"  # {comment}"
         self._replace_content(block.first, head + new + tail)
@@ -373,8 +233,8 @@ class FrontMatterEditor:
             raise EditError(f"Cannot append to '{key}': it holds a mapping, not a list", block.first + 1)
         if span.kind == "flow-seq":
             inner = token[1:-1]
-            existing = _flow_items(inner)
-            style = _style_of(existing[-1]) if existing else "plain"
+            existing = flow_items(inner)
+            style = style_of(existing[-1]) if existing else "plain"
             rendered = ", ".join(render_scalar(v, style, in_flow=True) for v in items)
             if existing:
                 close = span.start + len(token) - 1
@@ -385,10 +245,10 @@ class FrontMatterEditor:
             else:
                 new = content[: span.start] + "[" + rendered + "]" + content[span.end :]
         elif span.kind == "empty":
-            head, tail = _around(content, span)
+            head, tail = around(content, span)
             new = head + "[" + ", ".join(render_scalar(v, in_flow=True) for v in items) + "]" + tail
         else:  # a single scalar where a list is expected: make it the list's first item
-            style = _style_of(token)
+            style = style_of(token)
             rendered = ", ".join(render_scalar(v, style, in_flow=True) for v in items)
             new = content[: span.start] + "[" + token + ", " + rendered + "]" + content[span.end :]
         self._replace_content(block.first, new)
@@ -401,7 +261,7 @@ class FrontMatterEditor:
         last = _ITEM_RE.match(self._content(item_lines[-1]))
         assert first is not None and last is not None
         indent = first.group("indent")
-        style = _style_of(last.string[last.end() :])
+        style = style_of(last.string[last.end() :])
         eol = self._eol(block.last)
         new_lines = [f"{indent}- {render_scalar(v, style)}{eol}" for v in items]
         self.lines[block.last + 1 : block.last + 1] = new_lines
