@@ -16,14 +16,17 @@ from pathlib import Path
 
 from issuekb.config import Config
 from issuekb.core.document import load_document
+from issuekb.core.gitrepo import GitError
 from issuekb.core.model import FOLDER_RE
 from issuekb.core.refs import IssueRef
 from issuekb.diagnostics import Diagnostic, sort_key
-from issuekb.importer.decide import Decision, decide
+from issuekb.importer.decide import ORDER, Decision, decide, derive
 from issuekb.importer.discover import LegacyFolder, LegacyTree, SkippedFile, discover_tree
 from issuekb.importer.emit import analysis_text
+from issuekb.importer.evidence import read_commits, weigh_commits
 from issuekb.importer.gather import Gathered, gather
 from issuekb.importer.resolve import Candidate, Source
+from issuekb.importer.settle import settle
 from issuekb.importer.tracking import TrackingRow, read_tracking
 from issuekb.pipeline import run_pipeline
 from issuekb.writes import atomic_write
@@ -109,7 +112,7 @@ def _repo_fallback(
     names: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for g in gathered:
-        for bucket in ("analysis", "companions"):
+        for bucket in ("header", "analysis", "companions"):
             for c in g.bucket("issue", bucket):
                 if c.value[0]:
                     names[c.value[0].lower()] += 1
@@ -128,8 +131,31 @@ def _repo_fallback(
     return Candidate(upstream, Source("derived", "the configured upstream"))
 
 
-def plan_import(src: Path, config: Config, *, repo: str | None = None) -> ImportPlan:
-    """Read the legacy tree under `src` and decide every analysis; nothing is written."""
+def _commit_sources(g: Gathered) -> list[Candidate]:
+    """Every candidate list of commits of one folder, most believed first."""
+    return [c for bucket in ORDER["commits"] for c in g.bucket("commits", bucket)]
+
+
+def _messages(gathered: list[Gathered], clone: Path | None) -> dict[str, str | None] | None:
+    if clone is None:
+        return None
+    shas = {sha for g in gathered for c in _commit_sources(g) for sha in c.value}
+    return read_commits(clone, shas)
+
+
+def plan_import(
+    src: Path,
+    config: Config,
+    *,
+    repo: str | None = None,
+    prefer: str = "folder",
+    git: Path | None = None,
+    today: dt.date | None = None,
+) -> ImportPlan:
+    """Read the legacy tree under `src` and decide every analysis; nothing is written.
+
+    `prefer` orders the status sources (`decide.PREFER`); `git`, a clone of the fork, weighs the
+    commits (`evidence`); raises `GitError` when that clone cannot be read."""
     plan = ImportPlan(src, discover_tree(src))
     rows = _tracking_rows(plan)
     gathered: list[tuple[Gathered, dict[str, str]]] = []
@@ -151,10 +177,18 @@ def plan_import(src: Path, config: Config, *, repo: str | None = None) -> Import
         gathered.append((gather(folder, texts, row), texts))
     plan.orphans = [r for r in rows if id(r) not in used]
     fallback = _repo_fallback([g for g, _ in gathered], rows, repo, config.upstream)
+    messages = _messages([g for g, _ in gathered], git)
     seen: dict[str, str] = {}
     for g, texts in gathered:
-        decision = decide(g, fallback)
+        decision = decide(g, fallback, prefer)
         dest = f"{decision.ref.number:04d}-{g.folder.slug}"
+        if messages is not None:
+            weigh_commits(decision, g.own, _commit_sources(g), messages)
+            resolution = decision.values.get("resolution")
+            if resolution is not None and resolution.source.where == "resolved, with fix commits":
+                del decision.values["resolution"]
+                derive(decision)
+        settle(decision, config.upstream, dest, today=today)
         if dest in seen:
             plan.errors.append(
                 Diagnostic.error(
@@ -262,7 +296,15 @@ class ImportRefusedError(Exception):
 
 
 def run_import(
-    src: Path, config: Config, *, repo: str | None, dry_run: bool, force: bool, report_file: Path | None
+    src: Path,
+    config: Config,
+    *,
+    repo: str | None,
+    prefer: str,
+    git: Path | None,
+    dry_run: bool,
+    force: bool,
+    report_file: Path | None,
 ) -> tuple[ImportPlan, list[Diagnostic]]:
     """`issuekb import`'s work: plan the import of `src`, write it (unless `dry_run`) and check it.
 
@@ -278,9 +320,11 @@ def run_import(
     if report_file is not None and report_file.resolve().is_relative_to(src):
         raise ImportRefusedError(f"--report {report_file} is inside SRC {src}; SRC is never written to")
     try:
-        plan = plan_import(src, config, repo=repo)
+        plan = plan_import(src, config, repo=repo, prefer=prefer, git=git)
     except OSError as exc:
         raise ImportRefusedError(f"cannot read {exc.filename or src}: {exc.strerror or exc}") from exc
+    except GitError as exc:
+        raise ImportRefusedError(f"--git {git}: {exc}") from exc
     if not plan.analyses and not plan.errors:
         raise ImportRefusedError(f"no <number>-<slug>/ folder with an analysis.md under {src}")
     existing = destinations(plan, config)
