@@ -3,8 +3,9 @@
 `run_pipeline` (`issuekb.pipeline`) turns a configuration into the knowledge base, its link graph, the
 upstream state and every diagnostic; every command and the MkDocs plugin call it. The subpackages:
 `core` (model, loading, rules, graph), `upstream` (state file, sync, GitHub), `render` (TRACKING.md and
-the site), `authoring` (`new`, `status`), `init` (the scaffold), `importer` (legacy folders) and
-`commands` (the click commands). docs/architecture.md maps them.
+the site's pages), `publish` (the site's files for MkDocs and Zensical), `authoring` (`new`,
+`status`), `init` (the scaffold), `importer` (legacy folders) and `commands` (the click commands).
+docs/architecture.md maps them.
 """
 
 from issuekb.config import Config, ConfigError, load_config

@@ -3,7 +3,7 @@
 `site_files` runs the pipeline (`run_pipeline`, as every command does: the knowledge base, its link
 graph and the upstream state), renders the pages with `issuekb.render.site`, and lists the attachments beside the
 analyses and the site's own assets. The MkDocs plugin hands the result to MkDocs in memory; `issuekb pages`
-writes it into a build folder for Zensical (`issuekb.sitedocs`). Both place it with `SiteFiles.place`, so a
+writes it into a build folder for Zensical (`issuekb.publish.folder`). Both place it with `SiteFiles.place`, so a
 hand-written page hides a generated one the same way on both engines.
 """
 

@@ -1,4 +1,4 @@
-"""Zensical, run on a build folder that `issuekb.sitedocs` composed: the one place that imports it.
+"""Zensical, run on a build folder that `issuekb.publish.folder` composed: the one place that imports it.
 
 Zensical is an optional dependency (`pip install 'issuekb[zensical]'`; `make site ENGINE=zensical`
 installs it on first use).

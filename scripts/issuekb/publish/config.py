@@ -26,7 +26,7 @@ from issuekb.config import ConfigError
 __all__ = ["DERIVED_HEADER", "THEME_DIR", "SiteConfig", "derived_config", "read_site_config"]
 
 #: The theme folder of the build folder: the repository's `theme.custom_dir`, copied, with issuekb's own
-#: Zensical templates added (`issuekb.sitedocs`).
+#: Zensical templates added (`issuekb.publish.folder`).
 THEME_DIR = "overrides"
 
 DERIVED_HEADER = "# Derived from {source} by `issuekb pages`; edit that file, not this one.\n"

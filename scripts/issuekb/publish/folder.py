@@ -1,13 +1,13 @@
 """A build folder for an engine that takes files only (Zensical): what `issuekb pages OUT` writes.
 
-    OUT/mkdocs.yml      derived from the repository's mkdocs.yml (`issuekb.siteconfig`)
+    OUT/mkdocs.yml      derived from the repository's mkdocs.yml (`issuekb.publish.config`)
     OUT/docs/           the hand-written pages of the docs folder, the home page with its summary, the
                         generated pages, the attachments beside the analyses and the site's assets
     OUT/overrides/      the theme folder: a copy of `theme.custom_dir` and issuekb's `partials/actions.html`,
                         which takes a generated page's edit link from its front matter (`edit_url`)
     OUT/.issuekb-pages  marks the folder as one `issuekb pages` may replace
 
-The generated files are the ones the MkDocs plugin hands to MkDocs (`issuekb.sitefiles`), placed the same
+The generated files are the ones the MkDocs plugin hands to MkDocs (`issuekb.publish.files`), placed the same
 way. The folder is composed beside OUT and put in place whole, so OUT holds one complete build or the
 previous one; when the knowledge base has errors nothing is written. The repository is only read.
 """
@@ -24,10 +24,10 @@ from urllib.parse import urljoin
 
 from issuekb.config import Config, ConfigError
 from issuekb.diagnostics import Diagnostic, Severity
+from issuekb.publish.config import THEME_DIR, SiteConfig, derived_config, read_site_config
+from issuekb.publish.files import EXTRA_CSS, EXTRA_JAVASCRIPT, SiteFiles, site_files
 from issuekb.render.site import GeneratedPage
 from issuekb.render.site.paths import HOME_URI
-from issuekb.siteconfig import THEME_DIR, SiteConfig, derived_config, read_site_config
-from issuekb.sitefiles import EXTRA_CSS, EXTRA_JAVASCRIPT, SiteFiles, site_files
 
 __all__ = ["MARKER", "compose_pages"]
 
