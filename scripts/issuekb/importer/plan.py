@@ -158,24 +158,7 @@ def plan_import(
     commits (`evidence`); raises `GitError` when that clone cannot be read."""
     plan = ImportPlan(src, discover_tree(src))
     rows = _tracking_rows(plan)
-    gathered: list[tuple[Gathered, dict[str, str]]] = []
-    used: set[int] = set()
-    for folder in plan.tree.folders:
-        texts: dict[str, str] = {}
-        for name in ("analysis.md", *folder.companions):
-            rel = f"{folder.rel}/{name}"
-            text, error = _read_text(folder.path / name, rel)
-            if error is not None:
-                plan.errors.append(error)
-            elif text is not None:
-                texts[name] = text
-        if "analysis.md" not in texts:
-            continue
-        row = _match_row(folder, rows)
-        if row is not None:
-            used.add(id(row))
-        gathered.append((gather(folder, texts, row), texts))
-    plan.orphans = [r for r in rows if id(r) not in used]
+    gathered = _gather_all(plan, rows)
     fallback = _repo_fallback([g for g, _ in gathered], rows, repo, config.upstream)
     messages = _messages([g for g, _ in gathered], git)
     seen: dict[str, str] = {}
@@ -211,6 +194,30 @@ def plan_import(
         key=lambda p: (p.decision.ref.repo != config.upstream, p.decision.ref.repo.lower(), p.dest)
     )
     return plan
+
+
+def _gather_all(plan: ImportPlan, rows: list[TrackingRow]) -> list[tuple[Gathered, dict[str, str]]]:
+    """Every legacy folder with a readable analysis.md, gathered with its texts and its TRACKING.md row;
+    unreadable files go to `plan.errors`, rows no folder matched to `plan.orphans`."""
+    gathered: list[tuple[Gathered, dict[str, str]]] = []
+    used: set[int] = set()
+    for folder in plan.tree.folders:
+        texts: dict[str, str] = {}
+        for name in ("analysis.md", *folder.companions):
+            rel = f"{folder.rel}/{name}"
+            text, error = _read_text(folder.path / name, rel)
+            if error is not None:
+                plan.errors.append(error)
+            elif text is not None:
+                texts[name] = text
+        if "analysis.md" not in texts:
+            continue
+        row = _match_row(folder, rows)
+        if row is not None:
+            used.add(id(row))
+        gathered.append((gather(folder, texts, row), texts))
+    plan.orphans = [r for r in rows if id(r) not in used]
+    return gathered
 
 
 def _existing_folders(config: Config) -> dict[int, list[str]]:
