@@ -23,6 +23,7 @@ from issuekb.core.kb import KnowledgeBase
 from issuekb.core.load import load_analyses
 from issuekb.core.validate import validate
 from issuekb.diagnostics import Diagnostic, sort_key
+from issuekb.upstream.facts import fact_diagnostics
 from issuekb.upstream.state import UpstreamState, load_state
 
 __all__ = ["Results", "check_kb", "load_kb", "run_pipeline"]
@@ -79,13 +80,18 @@ def check_kb(
 ) -> tuple[int, list[Diagnostic]]:
     """`issuekb check`'s work: the number of analyses and the diagnostics to report, sorted.
 
-    The whole knowledge base is checked (rules span files); with `paths` all inside the analyses folder,
-    only the diagnostics of files under them are reported, else every diagnostic is. No upstream state.
+    The whole knowledge base is checked (rules span files), and each analysis's `reported` and
+    `reporter` against the synced upstream state (`upstream.facts`; nothing when the state file is
+    missing, empty or unreadable: `issuekb tracking` and `sync` report that). With `paths` all inside
+    the analyses folder, only the diagnostics of files under them are reported, else every one is.
     """
-    results = run_pipeline(config, today=today, upstream=False)
+    results = run_pipeline(config, today=today)
+    diags = results.diags
+    if results.state.repos and not results.state_diags:
+        pairs = [(a, issue) for a in results.kb.analyses if (issue := results.state.issue(a.ref)) is not None]
+        diags = sorted([*diags, *fact_diagnostics(pairs)], key=sort_key)
     prefixes = [config.rel(path.resolve()) for path in paths]
     analyses = config.rel(config.analyses_dir)
-    diags = results.diags
     if prefixes and all(p == analyses or p.startswith(f"{analyses}/") for p in prefixes):
         diags = [d for d in diags if any(d.path == p or d.path.startswith(f"{p}/") for p in prefixes)]
     return results.analyses, diags

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from issuekb.config import Config
     from issuekb.core.refs import IssueRef
 
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.core.refs import IssueRef
+
 __all__ = ["command"]
 
 
@@ -76,7 +80,8 @@ def command(
     issuekb status 1159 resolved --duplicate-of 1143
 
     Only the lines that must change are edited (a value keeps its quoting and comment, a list its
-    style, a missing key goes next to its neighbours); every other byte stays. The change is printed as
+    style, a missing key goes next to its neighbours); every other byte stays. An empty reporter or
+    reported is filled from the upstream state file when the issue was synced. The change is printed as
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
     from issuekb.authoring.frontmatter_edit import EditError
@@ -95,6 +100,7 @@ def command(
         new = _edit(
             data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
         )
+        new = _fill_from_state(config, ref, meta, new)
     except EditError as exc:
         raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
     if new == data:
@@ -195,6 +201,24 @@ def _edit(
         new_status == Status.RESOLVED and meta.get("status") != Status.RESOLVED and "resolved_on" not in meta
     ):
         editor.set("resolved_on", day)
+    return editor.to_bytes()
+
+
+def _fill_from_state(config: Config, ref: IssueRef, meta: dict[str, Any], data: bytes) -> bytes:
+    """`data` with an empty `reporter` or `reported` filled from the upstream state file (after a
+    sync); unchanged when the state file does not know the issue or cannot be read."""
+    from issuekb.authoring.frontmatter_edit import FrontMatterEditor
+    from issuekb.upstream.facts import missing_facts
+    from issuekb.upstream.state import load_state
+
+    state, problems = load_state(config.state_file, config.rel(config.state_file))
+    issue = state.issue(ref) if not problems else None
+    facts = missing_facts(meta, issue) if issue is not None else {}
+    if not facts:
+        return data
+    editor = FrontMatterEditor.from_bytes(data)
+    for key, value in facts.items():
+        editor.set(key, value)
     return editor.to_bytes()
 
 
