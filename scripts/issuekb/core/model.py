@@ -14,7 +14,7 @@ from pathlib import Path
 
 from issuekb.core.document import Document
 from issuekb.core.fields import FieldReader, did_you_mean
-from issuekb.core.refs import IssueRef
+from issuekb.core.refs import MAX_NUMBER, IssueRef
 from issuekb.core.schema import FIELDS, PRIORITIES, Resolution, Status
 from issuekb.diagnostics import Diagnostic
 
@@ -220,9 +220,9 @@ def _tags(r: FieldReader) -> tuple[str, ...]:
 
 
 def _pr(value: object) -> int | None:
-    if isinstance(value, str) and re.fullmatch(r"#?[0-9]+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"#?[0-9]{1,15}", value.strip()):
         value = int(value.strip().lstrip("#"))
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NUMBER:
         return value
     return None
 

@@ -23,6 +23,7 @@ newline. A sync that changes nothing changes no bytes; one changed issue is a on
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -181,6 +182,13 @@ def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags:
     return cls(number, **kwargs)
 
 
+#: what to do about a state file that cannot be used (sync refuses to overwrite it)
+BROKEN_HINT = (
+    "Restore it from git (`git checkout -- <file>`), or delete it and run `make sync` to fetch the state "
+    "again: sync does not overwrite a state file it cannot read."
+)
+
+
 def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
     """Parse the state file's text; problems are diagnostics and leave an empty or partial state."""
     diags: list[Diagnostic] = []
@@ -189,8 +197,13 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return state, [
-            Diagnostic.error("state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", "", exc.colno)
+            Diagnostic.error(
+                "state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", BROKEN_HINT, exc.colno
+            )
         ]
+    except (ValueError, RecursionError):  # a number of more than 4,300 digits, or nesting past the stack
+        message = "Not valid JSON for issuekb: it holds a number too long or nesting too deep to read"
+        return state, [Diagnostic.error("state-json", rel, 1, message, BROKEN_HINT)]
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("repos"), dict):
         return state, [
             Diagnostic.error(
@@ -198,7 +211,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 rel,
                 1,
                 f"Not an issuekb upstream state file of format {FORMAT}",
-                "Regenerate it with `make sync` (or `issuekb sync --from FILE`).",
+                BROKEN_HINT,
             )
         ]
     for name, raw in sorted(data["repos"].items()):
@@ -218,7 +231,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 diags.append(Diagnostic.error("state-invalid", rel, 1, f"{name}: '{key}' is not an object"))
                 continue
             for number, item in items.items():
-                if not str(number).isdigit() or not isinstance(item, dict):
+                if not re.fullmatch(r"[0-9]{1,15}", str(number)) or not isinstance(item, dict):
                     diags.append(
                         Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}")
                     )
@@ -241,13 +254,13 @@ def load_state(path: Path, rel: str | None = None) -> tuple[UpstreamState, list[
     except FileNotFoundError:
         return UpstreamState(), []
     except OSError as exc:
-        return UpstreamState(), [
-            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
-        ]
+        message = f"Cannot read the state file: {exc.strerror or exc}"
+        hint = "Check that it is a file you may read." if isinstance(exc, PermissionError) else BROKEN_HINT
+        return UpstreamState(), [Diagnostic.error("state-unreadable", rel, 1, message, hint)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return UpstreamState(), [
-            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}", BROKEN_HINT)
         ]
     return parse_state(text.replace("\r\n", "\n").replace("\r", "\n"), rel)
