@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from issuekb.commonmark import differences
 from issuekb.core.gitrepo import GitError, check_commits
 from issuekb.core.graph import LinkGraph, graph_diagnostics
 from issuekb.core.refs import IssueRef
@@ -164,14 +165,29 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
             )
 
 
+def _markdown_differences(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
+    """Constructs of a page's body that the site renders differently from GitHub."""
+    for found in differences(body):
+        yield Diagnostic.warning(
+            "markdown-differs",
+            rel,
+            body_line + found.line,
+            found.message,
+            "Rewrite it in a form both read alike (docs/writing.md lists them), or accept the difference.",
+        )
+
+
 def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
-    """The body rules of one analysis and its companions: placeholders, template text, an empty body.
+    """The body rules of one analysis and its companions: placeholders, template text, Markdown the site
+    renders differently from GitHub, an empty body.
 
     They depend on that folder's files only (`load_kb` runs them per folder).
     """
     yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
+    yield from _markdown_differences(analysis.rel, analysis.body, analysis.body_line)
     for companion in analysis.companions:
         yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
+        yield from _markdown_differences(companion.rel, companion.body, companion.body_line)
     if not analysis.body.strip():
         yield Diagnostic.warning(
             "body-empty",
