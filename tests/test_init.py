@@ -239,9 +239,9 @@ def test_paths_in_the_way_are_refused(tmp_path: Path) -> None:
 def test_a_failed_write_is_reported_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from issuekb import writes
+    from issuekb.init import service
 
-    real = writes.write_if_changed
+    real = service.write_if_changed
     calls: list[Path] = []
 
     def failing(path: Path, data: str | bytes) -> bool:
@@ -250,7 +250,7 @@ def test_a_failed_write_is_reported_without_a_traceback(
             raise OSError(28, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(writes, "write_if_changed", failing)
+    monkeypatch.setattr(service, "write_if_changed", failing)
     result = init(tmp_path, "--source", GIT_SOURCE)
     assert result.exit_code == 2
     assert "cannot write" in result.output and "Makefile: No space left on device" in result.output

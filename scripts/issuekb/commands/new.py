@@ -74,12 +74,7 @@ def command(
     )
 
     config = get_config(root)
-    day = today.date() if today else dt.date.today()
-    if day > dt.date.today():
-        raise CouldNotRun(
-            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
-            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
-        )
+    day = _day(today)
     ref, extra = _parse(config, issue, repo, slug, title, companions)
     arg = str(ref.number) if ref.repo == config.upstream else str(ref)
 
@@ -108,6 +103,17 @@ def command(
     _report(config, folder, list(texts), prefill, arg)
     if edit:
         click.edit(filename=str(folder / "analysis.md"))
+
+
+def _day(today: dt.datetime | None) -> dt.date:
+    """The analysis's date: --today, or the clock's; refuses (`CouldNotRun`) a date after today."""
+    day = today.date() if today else dt.date.today()
+    if day > dt.date.today():
+        raise CouldNotRun(
+            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
+            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
+        )
+    return day
 
 
 def _parse(
