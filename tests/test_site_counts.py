@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
-from issuekb.attention import needs_attention
 from issuekb.config import Config
-from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.core.graph import build_graph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.schema import Status
+from issuekb.pipeline import load_kb
 from issuekb.render.site.analysis_page import render_analysis
 from issuekb.render.site.clusters import render_duplicates
 from issuekb.render.site.commits import group_commits, render_commit
 from issuekb.render.site.home import render_summary
 from issuekb.render.site.listings import render_all
+from issuekb.render.stats import compute_stats
 from issuekb.render.words import counted, plural
-from issuekb.schema import Status
-from issuekb.stats import compute_stats
-from issuekb.upstream import IssueState, RepoState, UpstreamState
+from issuekb.upstream.attention import needs_attention
+from issuekb.upstream.state import IssueState, RepoState, UpstreamState
 
 AddAnalysis = Callable[..., Path]
 
@@ -75,9 +77,9 @@ def _cards(summary: str) -> dict[str, int]:
 
 
 def test_home_cards_count_analyses_with_plural_forms(kb: KnowledgeBase) -> None:
-    summary = render_summary(kb, kb.graph, STATE)
+    summary = render_summary(kb, build_graph(kb), STATE)
     cards = _cards(summary)
-    assert len(needs_attention(kb, kb.graph, STATE)) == 3  # items ...
+    assert len(needs_attention(kb, build_graph(kb), STATE)) == 3  # items ...
     assert cards["analyses need attention"] == 2  # ... of two analyses
     assert cards["analyses"] == 5
     assert cards["resolved (60%)"] == 3
@@ -92,7 +94,7 @@ def test_activity_chart_and_shares_count_resolved_alike(kb: KnowledgeBase) -> No
     assert (resolved, drawn, stats.resolved_undated) == (3, 1, 2)
     assert drawn + stats.resolved_undated == resolved
     assert sum(month.reported for month in stats.by_month) + stats.undated == stats.total
-    summary = render_summary(kb, kb.graph, STATE)
+    summary = render_summary(kb, build_graph(kb), STATE)
     assert (
         "Not drawn: 2 of the 3 resolved analyses have no resolved date; 1 analysis has no reported date."
         in (summary)
@@ -102,12 +104,12 @@ def test_activity_chart_and_shares_count_resolved_alike(kb: KnowledgeBase) -> No
 
 
 def test_duplicates_listings_and_commit_pages_agree(kb: KnowledgeBase) -> None:
-    assert "1 issue duplicates 1 canonical issue." in render_duplicates(kb, kb.graph, STATE)
+    assert "1 issue duplicates 1 canonical issue." in render_duplicates(kb, build_graph(kb), STATE)
     assert "5 analyses." in render_all(kb, STATE)
-    ((sha, fixed),) = group_commits(kb, kb.graph).values()
+    ((sha, fixed),) = group_commits(kb, build_graph(kb)).values()
     assert sha == "abcdef0"
     assert [a.ref.number for a in fixed] == [1, 2, 3]  # #2 inherits the fix of #1
-    page = render_commit(kb, kb.graph, STATE, sha, fixed)
+    page = render_commit(kb, build_graph(kb), STATE, sha, fixed)
     assert "fixes 3 analyses (1 duplicate inherits it from the issue it duplicates)." in page
 
 
@@ -128,6 +130,6 @@ def test_plural_with_a_given_form() -> None:
 
 
 def test_an_analysis_links_its_commit_page_instead_of_listing_who_shares_it(kb: KnowledgeBase) -> None:
-    page = render_analysis(kb, kb.graph, STATE, kb.analyses[2])
+    page = render_analysis(kb, build_graph(kb), STATE, kb.analyses[2])
     assert "[`abcdef0`](../../commits/abcdef0.md)" in page
     assert "Shares fix commits" not in page and "#1" not in page.split("## Links", 1)[-1]

@@ -25,8 +25,8 @@ from issuekb.render.escape import html_attr, html_text
 from issuekb.render.svg import clean, document, num, text, wrap
 
 if TYPE_CHECKING:
-    from issuekb.graph import Neighbourhood
-    from issuekb.refs import IssueRef
+    from issuekb.core.graph import Neighbourhood
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
 
@@ -255,17 +255,7 @@ def neighbourhood_svg(
     label = label_for or (lambda ref: ref.short(center.repo))
     link = url_for or (lambda _ref: None)
     groups = _groups(center, neighbourhood)
-    sizes = [len(refs) for _, _, refs in groups]
-    total = sum(sizes)
-    slots = _share_slots(sizes, total if total <= max_nodes else max_nodes - 1)
-    nodes = [
-        _Node(r, edge, inc, label(r))
-        for (edge, inc, refs), n in zip(groups, slots, strict=True)
-        for r in refs[:n]
-    ]
-    if total > len(nodes):
-        nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
-    drawing = (_narrow if narrow else _wide)(nodes, clean(label(center)), link)
+    drawing = (_narrow if narrow else _wide)(_nodes(groups, label, max_nodes), clean(label(center)), link)
     body = [
         *([f'<path class="ik-e" d="{drawing.solid}"/>'] if drawing.solid else []),
         *([f'<path class="ik-e ik-d" d="{drawing.dashed}"/>'] if drawing.dashed else []),
@@ -293,3 +283,21 @@ def neighbourhood_svg(
         role="group",
         attrs='text-anchor="middle"',
     )
+
+
+def _nodes(
+    groups: list[tuple[str, bool | None, list[IssueRef]]], label: Callable[[IssueRef], str], max_nodes: int
+) -> list[_Node]:
+    """The nodes drawn around the centre: at most `max_nodes - 1` shared out among the groups, and a
+    "+N more" node for the rest when there are more than `max_nodes`."""
+    sizes = [len(refs) for _, _, refs in groups]
+    total = sum(sizes)
+    slots = _share_slots(sizes, total if total <= max_nodes else max_nodes - 1)
+    nodes = [
+        _Node(r, edge, inc, label(r))
+        for (edge, inc, refs), n in zip(groups, slots, strict=True)
+        for r in refs[:n]
+    ]
+    if total > len(nodes):
+        nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
+    return nodes

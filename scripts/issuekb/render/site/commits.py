@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from issuekb.graph import LinkGraph
-from issuekb.kb import KnowledgeBase
-from issuekb.model import Analysis
+from issuekb.core.graph import LinkGraph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis
 from issuekb.render.escape import md_cell, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import commit_slug, commit_uri
 from issuekb.render.words import counted, plural
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["group_commits", "render_commit"]
 

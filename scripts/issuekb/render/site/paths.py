@@ -21,8 +21,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from issuekb.model import Analysis, Companion
-from issuekb.schema import Status
+from issuekb.core.model import Analysis, Companion
+from issuekb.core.schema import Status
 
 __all__ = [
     "ALL_URI",
