@@ -211,8 +211,9 @@ def test_svg_clean_matches_the_reference(value: str) -> None:
 
 
 def _md_inline_v1(text: str) -> str:
-    """`escape.md_inline` when it backslashed Markdown's special characters with a regex."""
-    one_line = re.sub(r"\s+", " ", text).strip()
+    """`escape.md_inline` when it backslashed Markdown's special characters with a regex (on one line
+    of printable text, as `svg.clean` makes it)."""
+    one_line = _clean_v1(text)
     return re.sub(r"([\\`*_{}\[\]()#+!~>-])", r"\\\1", html.escape(one_line, quote=False))
 
 

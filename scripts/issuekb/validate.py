@@ -15,6 +15,7 @@ from issuekb.diagnostics import Diagnostic
 from issuekb.gitrepo import GitError, check_commits
 from issuekb.refs import IssueRef
 from issuekb.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
+from issuekb.scriptlinks import script_links
 
 if TYPE_CHECKING:
     from issuekb.config import Config
@@ -163,14 +164,29 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
             )
 
 
+def _script_links(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
+    """A warning for every `javascript:`, `data:` or `vbscript:` link in a page's body."""
+    for link in script_links(body):
+        yield Diagnostic.warning(
+            "body-script-link",
+            rel,
+            body_line + link.line,
+            f"Link to {link.url!r} runs script when followed",
+            "Link to an http, https or relative address; show code as `inline code`.",
+            link.column,
+        )
+
+
 def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
     """The body rules of one analysis and its companions: placeholders, template text, an empty body.
 
     They depend on that folder's files only, so the record cache (`issuekb.cache`) keeps their results.
     """
-    yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
-    for companion in analysis.companions:
-        yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
+    pages = [(analysis.rel, analysis.body, analysis.body_line)]
+    pages += [(c.rel, c.body, c.body_line) for c in analysis.companions]
+    for rel, body, body_line in pages:
+        yield from _template_left_in_body(rel, body, body_line)
+        yield from _script_links(rel, body, body_line)
     if not analysis.body.strip():
         yield Diagnostic.warning(
             "body-empty",

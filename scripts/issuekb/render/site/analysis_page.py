@@ -14,7 +14,7 @@ from issuekb.graph import LinkGraph, Neighbourhood
 from issuekb.kb import KnowledgeBase
 from issuekb.model import Analysis, Companion
 from issuekb.refs import IssueRef
-from issuekb.render.escape import md_cell, md_inline
+from issuekb.render.escape import link_url, md_cell, md_inline
 from issuekb.render.site.body import site_body
 from issuekb.render.site.common import front_matter, status_badge, synced_on, tag_link, upstream_badge
 from issuekb.render.site.links import SiteLinks
@@ -119,7 +119,8 @@ def _panel(page: _Page) -> str:
         rows.append(("Upstream labels", labels))
     if analysis.reporter:
         login = analysis.reporter
-        who = f"[@{md_cell(login)}](https://github.com/{login})" if _LOGIN_RE.match(login) else md_cell(login)
+        url = link_url(f"https://github.com/{login}") if _LOGIN_RE.match(login) else None
+        who = f"[@{md_cell(login)}]({url})" if url else md_cell(login)
         rows.append(("Reporter", who))
     dates = [
         f"{label} {day.isoformat()}"
@@ -133,14 +134,17 @@ def _panel(page: _Page) -> str:
     if dates:
         rows.append(("Dates", " · ".join(dates)))
     if analysis.priority:
-        rows.append(("Priority", analysis.priority))
+        rows.append(("Priority", md_cell(analysis.priority)))
     rows += _fix_rows(page)
     if analysis.tags:
         rows.append(("Tags", " ".join(tag_link(page.uri, tag) for tag in analysis.tags)))
     if analysis.affected:
         rows.append(("Affected", "; ".join(md_cell(item) for item in analysis.affected)))
     if analysis.companions:
-        parts = [f"[{c.title}]({md_link(page.uri, companion_uri(analysis, c))})" for c in analysis.companions]
+        parts = [
+            f"[{md_cell(c.title)}]({md_link(page.uri, companion_uri(analysis, c))})"
+            for c in analysis.companions
+        ]
         rows.append(("More pages", " · ".join(parts)))
     lines = ['<div class="issuekb-meta" markdown>', "", "| Field | Value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in rows]
@@ -212,7 +216,7 @@ def render_companion(kb: KnowledgeBase, analysis: Analysis, companion: Companion
     body = site_body(companion.body, kb, analysis.repo, uri).strip("\n")
     return (
         front_matter(title)
-        + f"# {md_inline(short)} {md_inline(analysis.title)}: {companion.title}\n\n"
+        + f"# {md_inline(short)} {md_inline(analysis.title)}: {md_inline(companion.title)}\n\n"
         + f"Part of the analysis of [{md_inline(short)} {md_inline(analysis.title)}]({back}).\n\n"
         + (body + "\n" if body else "")
     )

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 
 from issuekb.model import Analysis
-from issuekb.render.escape import html_attr, html_text, md_cell
+from issuekb.render.escape import html_attr, link_url, md_cell, page_title
 from issuekb.render.site.paths import analysis_uri, md_link, status_uri, tag_uri
 from issuekb.schema import Status
 from issuekb.upstream import IssueState, UpstreamState
@@ -31,10 +31,13 @@ LISTING_CLASS = "issuekb-listing"
 
 
 def front_matter(title: str, description: str = "") -> str:
-    """YAML front matter for a generated page (JSON strings are valid YAML, so quoting is safe)."""
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    """YAML front matter for a generated page (JSON strings are valid YAML, so quoting is safe).
+
+    `title` and `description` are plain text; the theme gets them as `escape.page_title` makes them.
+    """
+    lines = ["---", f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
     if description:
-        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
+        lines.append(f"description: {json.dumps(page_title(description), ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -72,13 +75,14 @@ def synced_on(state: UpstreamState, repo: str) -> str | None:
 
 
 def upstream_badge(analysis: Analysis, state: UpstreamState, *, link: bool = True) -> str:
-    """The upstream state as a badge, linking to the upstream issue (inline HTML, escaped)."""
+    """The upstream state as a badge for a Markdown table cell, linking to the upstream issue."""
     issue = state.issue(analysis.ref)
     modifier, words = upstream_label(issue)
-    badge = f'<span class="issuekb-badge issuekb-upstream-{modifier}">{html_text(words)}</span>'
-    if not link:
+    badge = f'<span class="issuekb-badge issuekb-upstream-{modifier}">{md_cell(words)}</span>'
+    url = link_url(analysis.ref.url())
+    if not link or url is None:
         return badge
-    return f'<a href="{html_attr(analysis.ref.url())}" title="{html_attr(str(analysis.ref))}">{badge}</a>'
+    return f'<a href="{html_attr(url)}" title="{html_attr(str(analysis.ref))}">{badge}</a>'
 
 
 def tag_link(from_uri: str, tag: str) -> str:
