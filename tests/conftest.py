@@ -15,7 +15,6 @@ import pytest
 from issuekb.config import Config, load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
 
 
 def run_bench(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from issuekb.legacy.body import fix_mentions, heading_title, priority_section
+from issuekb.legacy.decide import decide
+from issuekb.legacy.discover import discover_tree
 from issuekb.legacy.emit import emit_front_matter, quote, strip_header
 from issuekb.legacy.fields import (
     read_date,
@@ -21,10 +23,15 @@ from issuekb.legacy.fields import (
     scan_fields,
     split_items,
 )
+from issuekb.legacy.gather import gather
+from issuekb.legacy.resolve import Candidate, Source
+from issuekb.legacy.scope import line_scopes, other_issue
 from issuekb.legacy.status import folder_status, read_resolution, read_status
 from issuekb.legacy.tracking import read_tracking
 from issuekb.load import parse_document
 from issuekb.schema import Resolution, Status
+
+FALLBACK = Candidate("acme/widget", Source("derived", "the configured upstream"))
 
 # -- field lines --------------------------------------------------------------------------------------
 
@@ -263,3 +270,93 @@ def test_strip_header_removes_the_block_and_its_rule() -> None:
     text = "# Issue #1: t\n\n**Status**: Open\n**Reporter**: ann\n\n---\n\n## Problem\n\nText.\n"
     assert strip_header(text, range(3, 5)) == "# Issue #1: t\n\n## Problem\n\nText.\n"
     assert strip_header("**Status**: Open\nText.\n", range(1, 2)) == "Text.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "note", "upstream"),
+    [
+        ("Open, Unaddressed", Status.INVESTIGATING, "Open, Unaddressed", True),
+        (
+            "🔍 Open (Documented Resolution Available)",
+            Status.INVESTIGATING,
+            "Open (Documented Resolution Available)",
+            True,
+        ),
+        ("Closed upstream", Status.RESOLVED, "Closed upstream", True),
+        ("awaiting response", None, "awaiting response", True),
+        ("Open - Investigating", Status.INVESTIGATING, None, False),
+        ("✅ Resolved (User Error - Self-Resolved)", Status.RESOLVED, "User Error - Self-Resolved", False),
+        ("📦 Archived (Q&A - Unanswered)", Status.ARCHIVED, "Q&A - Unanswered", False),
+        ("✅ Resolved (Duplicate of #1143)", Status.RESOLVED, None, False),
+        ("📦 Archived (Hardware Incompatibility)", Status.ARCHIVED, None, False),
+        ("Not yet resolved", Status.INVESTIGATING, None, False),
+    ],
+)
+def test_status_upstream_words_and_reasons(
+    text: str, status: Status | None, note: str | None, upstream: bool
+) -> None:
+    reading = read_status(text)
+    assert reading is not None
+    assert (reading.status, reading.note, reading.upstream) == (status, note, upstream)
+
+
+def test_line_scopes_mark_what_is_about_other_issues() -> None:
+    text = (
+        "# Issue #5: t\n"  # 1
+        "**Related Issues**:\n"  # 2
+        "- #6 (near)\n"  # 3
+        "  - **Fix Commit**: abc1234\n"  # 4
+        "\n"  # 5
+        "## Fix\n"  # 6
+        "> quoted\n"  # 7
+        "- #7 is another report\n"  # 8
+        "  - nested under it\n"  # 9
+        "- about #5 and #7\n"  # 10
+        "  - nested, still ours\n"  # 11
+        "### Notes on #8\n"  # 12
+        "text\n"  # 13
+        "---\n"  # 14
+        "after the rule\n"  # 15
+        "## See also\n"  # 16
+        "text\n"  # 17
+    )
+    scopes = line_scopes(text, frozenset({5}))
+    out = {n: scopes[n - 1] for n in range(1, 18) if scopes[n - 1] is not None}
+    assert out == {
+        3: "under a Related Issues line",
+        4: "under a Related Issues line",
+        7: "in a quoted block",
+        9: "under the item about #7",
+        12: "in the section 'Notes on #8' about #8",
+        13: "in the section 'Notes on #8' about #8",
+        16: "in the section 'See also'",
+        17: "in the section 'See also'",
+    }
+    assert other_issue("fixed by commit 4f1c2ab (PR #3)", {5}) is None
+    assert other_issue("the #42 fix (commit 4f1c2ab)", {5}) == 42
+    assert other_issue("#42 and #5", {5}) is None
+
+
+def test_fix_commits_in_tables_and_inline_code_and_not_of_other_issues() -> None:
+    text = (
+        "# Issue #5: x\n\n## Changes Made\n\n| Commit | What |\n|---|---|\n"
+        "| `b8a8291` | venv support (PR #9) |\n| d071bdc | sudo screen PATH (#1167) |\n\n"
+        "Resolved via `90547b0` as well.\n\n## Notes\n\n"
+        "The log shows `deadbeef` and `1234567` but nothing about a fix.\n\n"
+        "The #42 fix (commit 4f1c2ab) covers it.\n"
+    )
+    found = [(m.line, m.shas, m.prs) for m in fix_mentions(text, set(), {5})]
+    assert found == [(7, ("b8a8291",), (9,)), (10, ("90547b0",), ())]
+
+
+def test_an_upstream_status_line_is_a_note_not_the_status(tmp_path: Path) -> None:
+    folder = tmp_path / "resolved" / "0009-x"
+    folder.mkdir(parents=True)
+    text = (
+        "# Issue #9: x\n\n**Status**: ✅ Resolved (Q&A - Unanswered)\n**Upstream Status**: 🔓 Open\n\nBody.\n"
+    )
+    (folder / "analysis.md").write_text(text, encoding="utf-8")
+    tree = discover_tree(tmp_path)
+    d = decide(gather(tree.folders[0], {"analysis.md": text}, None), FALLBACK)
+    assert (d.status, d.values["status_note"].value) == (Status.RESOLVED, "Q&A - Unanswered; upstream: Open")
+    assert d.header is not None and d.uncarried == []

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, analysis_text, write_file
+from conftest import REPO_ROOT, analysis_text, write_file
 from issuekb.upstream import load_state
 from syncenv import invoke
 
-RECORDED = SHARED / "data" / "tuya-convert-issues.json"
+RECORDED = REPO_ROOT / "data" / "tuya-convert-issues.json"
 UPSTREAM = "ct-Open-Source/tuya-convert"
 MKDOCS = f"site_name: t\nplugins:\n  - issuekb:\n      upstream: {UPSTREAM}\n"
 
@@ -162,3 +162,20 @@ def test_missing_recorded_file_is_reported_even_with_nothing_tracked(kb_root: Pa
     assert result.exit_code == 2
     assert "missing.json: no such file" in result.stderr
     assert not (kb_root / "upstream-state.json").exists()
+
+
+def test_committed_state_file_is_the_recorded_listing(tmp_path: Path) -> None:
+    """The committed upstream-state.json is what `sync --from data/...` makes of the repository's content."""
+    root = tmp_path / "kb"
+    for name in ("mkdocs.yml", "upstream-state.json"):
+        write_file(root / name, (REPO_ROOT / name).read_text(encoding="utf-8"))
+    for source in (REPO_ROOT / "analyses").rglob("*.md"):
+        write_file(root / source.relative_to(REPO_ROOT), source.read_text(encoding="utf-8"))
+    (root / "data").mkdir()
+    (root / "data" / RECORDED.name).write_bytes(RECORDED.read_bytes())
+
+    result = invoke(root, None, "--from", str(root / "data" / RECORDED.name), "--full")
+
+    assert result.exit_code == 0, result.output
+    assert "upstream-state.json unchanged" in result.output
+    assert (root / "upstream-state.json").read_bytes() == (REPO_ROOT / "upstream-state.json").read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import REPO_ROOT
 from issuekb.apirecords import (
     MalformedDataError,
     http_date,
@@ -24,7 +24,7 @@ from issuekb.sync import Tracked, tracked_refs
 from issuekb.syncstate import merge_issue, prune, stamp_synced_at
 from issuekb.upstream import IssueState, RepoState, UpstreamState, dump_state
 
-RECORDED = json.loads((SHARED / "data" / "tuya-convert-issues.json").read_text(encoding="utf-8"))
+RECORDED = json.loads((REPO_ROOT / "data" / "tuya-convert-issues.json").read_text(encoding="utf-8"))
 
 
 def test_issue_from_a_recorded_listing_item() -> None:

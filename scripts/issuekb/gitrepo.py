@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["GitError", "check_commits"]
+__all__ = ["GitError", "cat_file", "check_commits"]
 
 _HEX_RE = re.compile(r"^[0-9a-f]{1,40}$")
 #: Variables that would point git at another repository than the one asked about.
@@ -36,24 +36,8 @@ def check_commits(repo: Path, shas: Iterable[str]) -> dict[str, str]:
         raise GitError("no such folder")
     if not asked:
         return result
-    env = {key: value for key, value in os.environ.items() if key not in _GIT_REDIRECTS}
-    env["GIT_CEILING_DIRECTORIES"] = str(repo.resolve().parent)
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-            input="".join(f"{sha}\n" for sha in asked),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-            env=env,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitError(f"cannot run git: {exc}") from exc
-    if proc.returncode != 0:
-        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "git failed"
-        raise GitError(f"not a git repository ({reason})")
-    answers = proc.stdout.splitlines()
+    out = cat_file(repo, "--batch-check=%(objectname) %(objecttype)", asked).decode(errors="replace")
+    answers = out.splitlines()
     if len(answers) != len(asked):
         raise GitError(f"git cat-file answered {len(answers)} lines for {len(asked)} commits")
     for sha, answer in zip(asked, answers, strict=True):
@@ -66,3 +50,24 @@ def check_commits(repo: Path, shas: Iterable[str]) -> dict[str, str]:
         else:
             result[sha] = "not-a-commit"
     return result
+
+
+def cat_file(repo: Path, mode: str, shas: list[str]) -> bytes:
+    """The output of `git cat-file <mode>` in `repo` for `shas` (one per line); GitError if it fails."""
+    env = {key: value for key, value in os.environ.items() if key not in _GIT_REDIRECTS}
+    env["GIT_CEILING_DIRECTORIES"] = str(repo.resolve().parent)
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", mode],
+            input="".join(f"{sha}\n" for sha in shas).encode(),
+            capture_output=True,
+            check=False,
+            timeout=120,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(f"cannot run git: {exc}") from exc
+    if proc.returncode != 0:
+        lines = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise GitError(f"not a git repository ({lines[-1] if lines else 'git failed'})")
+    return proc.stdout

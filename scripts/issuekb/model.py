@@ -67,6 +67,7 @@ class Analysis:
     priority: str | None = None
     tags: tuple[str, ...] = ()
     affected: tuple[str, ...] = ()
+    status_note: str | None = None
     companions: tuple[Companion, ...] = ()
     doc: Document | None = field(default=None, repr=False, compare=False)
 
@@ -115,6 +116,7 @@ def build_analysis(
     tags = _tags(r)
     affected = r.list_field("affected", _text, _TEXT_HELP)
     reporter = r.str_field("reporter")
+    status_note = r.str_field("status_note")
     priority = r.enum_field("priority", PRIORITIES)
     dates = {key: r.date_field(key) for key in DATE_FIELDS}
     _check_date_order(r, dates)
@@ -146,6 +148,7 @@ def build_analysis(
         priority=priority,
         tags=tags,
         affected=affected,
+        status_note=status_note,
         doc=doc,
     )
     return analysis, r.diags

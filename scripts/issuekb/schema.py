@@ -121,6 +121,12 @@ FIELDS: dict[str, FieldSpec] = {
     "resolution": FieldSpec(
         "resolution", "How it ended; required once status is resolved or archived.", example="fixed"
     ),
+    "status_note": FieldSpec(
+        "str",
+        "Words about the status that the status and resolution do not say: the reason of a status line,"
+        " or the upstream state noted when the analysis was written.",
+        example='"User error, self-resolved"',
+    ),
     "repo": FieldSpec(
         "repo",
         "Upstream repository `owner/name`; defaults to the configured upstream.",

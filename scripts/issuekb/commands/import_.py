@@ -38,6 +38,21 @@ def _repo(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     help="Also save the report to this file (even with --dry-run).",
 )
 @click.option(
+    "--prefer",
+    type=click.Choice(["folder", "tracking", "header"]),
+    default="folder",
+    show_default=True,
+    help="Which source of the status is believed first: the status folder, the TRACKING.md row, or the "
+    "analysis's own status lines (see docs/import.md).",
+)
+@click.option(
+    "--git",
+    "clone",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A clone of the fork: every commit is looked up there, and its message weighs as evidence.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["markdown", "json"]),
@@ -52,6 +67,8 @@ def command(
     dry_run: bool,
     force: bool,
     report_file: Path | None,
+    prefer: str,
+    clone: Path | None,
     fmt: str,
 ) -> None:
     """Import the hand-kept analysis folders under SRC into the knowledge base.
@@ -59,12 +76,13 @@ def command(
     Every <number>-<slug>/ folder with an analysis.md (at any depth; open/, resolved/, archived/ are
     read as hints) becomes analyses/<NNNN>-<slug>/ with front matter built from its bold field lines,
     its companions (summary.md, implementation.md, testing.md) and the legacy TRACKING.md. Conflicting
-    sources are resolved by the order in docs/import.md and listed in the report, with the findings of
-    `issuekb check` on the result. SRC is never modified. Exit codes: 0 imported and clean, 1 imported
+    sources are resolved by the order in docs/import.md (--prefer changes the status's) and listed in
+    the report, first the decisions to review, then the findings of `issuekb check` on the result. SRC is never modified. Exit codes: 0 imported and clean, 1 imported
     with errors found (or files that could not be read), 2 nothing done (bad input, or an analysis
     exists and --force was not given).
     """
     from issuekb.diagnostics import exit_code, sort_key
+    from issuekb.gitrepo import GitError
     from issuekb.legacy import (
         ReportInput,
         check_plan,
@@ -85,9 +103,11 @@ def command(
     if report_file is not None and report_file.resolve().is_relative_to(src):
         raise CouldNotRun(f"--report {report_file} is inside SRC {src}; SRC is never written to")
     try:
-        plan = plan_import(src, config, repo=repo)
+        plan = plan_import(src, config, repo=repo, prefer=prefer, git=clone)
     except OSError as exc:
         raise CouldNotRun(f"cannot read {exc.filename or src}: {exc.strerror or exc}") from exc
+    except GitError as exc:
+        raise CouldNotRun(f"--git {clone}: {exc}") from exc
     if not plan.analyses and not plan.errors:
         raise CouldNotRun(f"no <number>-<slug>/ folder with an analysis.md under {src}")
     existing = destinations(plan, config)

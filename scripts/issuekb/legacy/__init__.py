@@ -2,8 +2,10 @@
 
 The stages, each in its own module: `discover` lists the legacy tree, `fields` / `status` / `body` /
 `tracking` read its files, `gather` turns them into candidate values, `decide` ranks the candidates by
-the documented precedence and records every conflict, `emit` writes the front matter as text,
-`importer` plans, writes and checks, `report` renders the result.
+the documented precedence and records every conflict (`scope` says which lines are about the
+analysis's own issue), `evidence` weighs commits against a fork clone, `settle` leaves out what the
+checker would reject, `emit` writes the front matter as text, `importer` plans, writes and checks,
+`report` renders the result.
 """
 
 from issuekb.legacy.importer import ImportPlan, check_plan, destinations, plan_import, write_plan

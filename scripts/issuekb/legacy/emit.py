@@ -26,7 +26,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0
 _RULE_RE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")
 #: Front-matter key order of an imported analysis.
 KEY_ORDER = (
-    "issue", "title", "repo", "status", "resolution", "duplicate_of", "related", "commits", "prs",
+    "issue", "title", "repo", "status", "status_note", "resolution", "duplicate_of", "related", "commits", "prs",
     "upstream_pr", "reporter", "reported", "analyzed", "resolved_on", "priority", "tags", "affected",
 )  # fmt: skip
 

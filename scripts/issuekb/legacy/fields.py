@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+
+from issuekb.legacy.scope import line_scopes, other_issue
 
 __all__ = [
     "FieldLine",
@@ -31,7 +34,7 @@ __all__ = [
 _FIELD_RE = re.compile(
     r"^\s{0,3}(?:[-*+]\s+)?\*\*(?P<key>[^*\n]{1,40}?)(?::\*\*|\*\*\s*:)[ \t]*(?P<value>.*?)\s*$"
 )
-_ITEM_RE = re.compile(r"^\s*[-*+]\s+(?P<text>.+?)\s*$")
+_ITEM_RE = re.compile(r"^(?P<indent>\s*)[-*+]\s+(?P<text>.+?)\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 
@@ -51,6 +54,8 @@ KEYS: dict[str, str] = {
     "status": "status",
     "state": "status",
     "current status": "status",
+    "upstream status": "upstream_status",
+    "upstream state": "upstream_status",
     "resolution": "resolution",
     "duplicate of": "duplicate_of",
     "duplicates": "duplicate_of",
@@ -157,6 +162,10 @@ class FieldLine:
     items: tuple[str, ...] = ()
     in_header: bool = False
     end_line: int = 0
+    #: Why this line is not about the analysis's own issue (see `scope`); None when it is.
+    elsewhere: str | None = None
+    #: Lines nested under its list items (a related issue's own details), not part of its value.
+    nested: tuple[int, ...] = ()
 
     @property
     def lines(self) -> range:
@@ -187,10 +196,16 @@ def _target(key: str) -> str | None:
     return None
 
 
-def scan_fields(text: str) -> ScannedText:
-    """Every field line of `text` (1-based line numbers), outside fenced code, with its header flag."""
+def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
+    """Every field line of `text` (1-based line numbers), outside fenced code, with its header flag.
+
+    `own` are the analysis's own issue numbers; a field line that is not about them (see `scope`, and:
+    a run of field lines whose issue line names another issue, a commit line naming another issue)
+    carries the reason in `elsewhere`.
+    """
     out = ScannedText()
     lines = text.split("\n")
+    scopes = line_scopes(text, own)
     fenced = False
     seen_subheading = False
     header_start: int | None = None
@@ -226,14 +241,7 @@ def scan_fields(text: str) -> ScannedText:
         key = canonical_key(match.group("key"))
         target = _target(key)
         value = match.group("value").strip()
-        items: list[str] = []
-        end = i
-        if not value and target in LIST_TARGETS:
-            j = i + 1
-            while j < len(lines) and (item := _ITEM_RE.match(lines[j])) and not _FIELD_RE.match(lines[j]):
-                items.append(item.group("text"))
-                end = j
-                j += 1
+        items, nested, end = _list_items(lines, i, target) if not value else ([], [], i)
         in_header = False
         if not seen_subheading and not header_closed:
             if header_start is None:
@@ -242,12 +250,62 @@ def scan_fields(text: str) -> ScannedText:
             in_header = True
         if key in HEADER_ONLY and not in_header:
             target = None
+        number = other_issue(value, own) if target in ("commits", "fix") else None
+        elsewhere = scopes[i] or (f"names #{number}" if number is not None else None)
+        key_text = match.group("key").strip()
         out.fields.append(
-            FieldLine(lineno, match.group("key").strip(), target, value, tuple(items), in_header, end + 1)
+            FieldLine(
+                lineno, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
+            )
         )
         i = end + 1
     if header_start is not None and header_end is not None:
         out.header = range(header_start, header_end + 1)
+    out.fields = _mark_foreign_runs(out.fields, own)
+    return out
+
+
+def _list_items(lines: list[str], i: int, target: str | None) -> tuple[list[str], list[int], int]:
+    """The list below an empty list field on line index `i`: its items, the line numbers nested under
+    them (kept apart only for related issues, whose sub-bullets are about those issues), and the index
+    of the list's last line."""
+    items: list[str] = []
+    nested: list[int] = []
+    end = i
+    if target not in LIST_TARGETS:
+        return items, nested, end
+    top: int | None = None
+    for j in range(i + 1, len(lines)):
+        item = _ITEM_RE.match(lines[j])
+        if item is None:
+            break
+        indent = len(item.group("indent").expandtabs(4))
+        top = indent if top is None else top
+        if indent > top and target == "related":
+            nested.append(j + 1)
+        elif _FIELD_RE.match(lines[j]):
+            break
+        else:
+            items.append(item.group("text"))
+        end = j
+    return items, nested, end
+
+
+def _mark_foreign_runs(fields: list[FieldLine], own: Collection[int]) -> list[FieldLine]:
+    """Outside the header block, a run of adjacent field lines whose issue line names another issue
+    (a quoted `**Issue**: #1143` / `**Title**: ...` pair) is about that issue: every line of it."""
+    runs: list[list[FieldLine]] = []
+    for f in fields:
+        if runs and not f.in_header and not runs[-1][-1].in_header and f.line == runs[-1][-1].end_line + 1:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    out: list[FieldLine] = []
+    for run in runs:
+        numbers = [other_issue(f.value, own) for f in run if f.target == "issue" and not f.in_header]
+        number = next((n for n in numbers if n is not None), None)
+        reason = f"in a block of fields about #{number}" if number is not None else None
+        out.extend(replace(f, elsewhere=f.elsewhere or reason) for f in run)
     return out
 
 

@@ -1,6 +1,7 @@
 """Read every source of one legacy issue folder into candidates, sorted into buckets by kind of source.
 
-Buckets: `analysis` (field lines of analysis.md), `heading` (its `# Issue #N: title`), `companions`
+Buckets: `header` (field lines of analysis.md's header block), `analysis` (its other field lines about
+its own issue), `heading` (its `# Issue #N: title`), `companions`
 (field lines of summary.md, implementation.md, testing.md, in that order), `body` (fixes and priority
 stated in the prose of analysis.md), `folder` (the folder's number and its status folder), `tracking`
 (the legacy TRACKING.md row), `fallback` (the folder's slug as a last-resort title). `decide` ranks them.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from issuekb.legacy.body import fix_mentions, heading_title, priority_section
@@ -29,6 +30,7 @@ from issuekb.legacy.fields import (
     split_items,
 )
 from issuekb.legacy.resolve import Candidate, Conflict, Source
+from issuekb.legacy.scope import own_numbers
 from issuekb.legacy.status import StatusReading, folder_status, read_resolution, read_status
 from issuekb.legacy.tracking import TrackingRow
 from issuekb.schema import PRIORITIES, Status
@@ -56,6 +58,12 @@ class Gathered:
     uncarried: list[FieldLine] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     tracking: TrackingRow | None = None
+    #: The issue numbers this folder is about (its folder's and its heading's).
+    own: frozenset[int] = frozenset()
+    #: Status texts that state the upstream issue's state, never this analysis's status.
+    upstream: list[Candidate] = field(default_factory=list)
+    #: Status readings of analysis.md's header block (removed from the body: their words must survive).
+    header_statuses: list[Candidate] = field(default_factory=list)
 
     def add(self, name: str, bucket: str, candidate: Candidate) -> None:
         self.buckets[name].setdefault(bucket, []).append(candidate)
@@ -86,6 +94,31 @@ class _FileReader:
             where = f"{self.name}:" + ", ".join(str(n) for n in dict.fromkeys(lines))
             self.g.add(name, self.bucket, Candidate(values, Source("field", where)))
 
+    def _status(self, f: FieldLine, src: Source) -> bool:
+        """A status line: the status with its resolution and duplicate, or (stating the upstream
+        issue's state, or keyed Upstream Status) a note for `status_note`."""
+        value = f.value
+        if f.target == "upstream_status":
+            stated = read_status(value)
+            note = re.sub(r"^[^\w(]+", "", re.sub(r"[*_`]+", "", value)).strip()
+            noted = StatusReading(stated.status if stated else None, note=note or None, upstream=True)
+            self.g.upstream.append(Candidate(noted, src, value))
+            return bool(note)
+        reading = read_status(value)
+        if reading is None:
+            return False
+        if f.in_header and self.name == "analysis.md":
+            self.g.header_statuses.append(Candidate(reading, src, value))
+        if reading.upstream:
+            self.g.upstream.append(Candidate(reading, src, value))
+            return True
+        self.add("status", reading, src, value)
+        if reading.resolution is not None:
+            self.add("resolution", reading.resolution, src, value, reading.status)
+        if reading.duplicate_of is not None:
+            self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
+        return True
+
     def read(self, f: FieldLine) -> bool:
         """Read one field line; False when its value says nothing this importer understands."""
         target, value = f.target, f.value
@@ -112,16 +145,8 @@ class _FileReader:
             if target == "issue" and key in _TITLE_KEYS and ref[2]:
                 self.add("title", _clean_title(ref[2]), src, value)
             return True
-        if target == "status":
-            reading = read_status(value)
-            if reading is None:
-                return False
-            self.add("status", reading, src, value)
-            if reading.resolution is not None:
-                self.add("resolution", reading.resolution, src, value, reading.status)
-            if reading.duplicate_of is not None:
-                self.add("duplicate_of", reading.duplicate_of, src, value, reading.status)
-            return True
+        if target in ("status", "upstream_status"):
+            return self._status(f, src)
         if target in ("resolution", "fix", "commits"):
             resolution = read_resolution(value) if target == "resolution" else None
             if resolution is not None:
@@ -180,21 +205,50 @@ def _clean_item(text: str, target: str) -> str:
     return text.lstrip("#").lower() if target == "tags" else text
 
 
+def _date_lines(fields: list[FieldLine], name: str, g: Gathered) -> list[FieldLine]:
+    """A header's vague **Date** beside a **Reported** line is the analysis date (when none is given)."""
+    header = [f for f in fields if f.in_header and f.elsewhere is None]
+    vague = [f for f in header if canonical_key(f.key) == "date" and f.target == "reported"]
+    reported = any(f.target == "reported" and canonical_key(f.key) != "date" for f in header)
+    analyzed = any(f.target == "analyzed" for f in header)
+    if not vague or not reported or analyzed:
+        return fields
+    first = vague[0]
+    g.notes.append(
+        f"{name}:{first.line}: **{first.key}** read as the analysis date (**Reported** gives the report date)"
+    )
+    return [replace(f, target="analyzed") if f is first else f for f in fields]
+
+
 def _read_file(g: Gathered, name: str, text: str, bucket: str) -> set[int]:
-    """Field lines of one file into `bucket`; returns the line numbers the field lines occupy."""
-    scanned = scan_fields(text)
-    reader = _FileReader(g, name, bucket)
+    """Field lines of one file into `bucket` (analysis.md's header block into `header`); returns the
+    line numbers the field lines occupy."""
+    scanned = scan_fields(text, g.own)
+    readers = {False: _FileReader(g, name, bucket)}
+    readers[True] = _FileReader(g, name, "header") if bucket == "analysis" else readers[False]
     occupied: set[int] = set()
-    for f in scanned.fields:
+    for f in _date_lines(scanned.fields, name, g):
         occupied.update(f.lines)
-        carried = f.target is not None and reader.read(f)
+        if f.elsewhere is not None:
+            if f.in_header and bucket == "analysis":
+                g.uncarried.append(f)
+            if f.target is not None and bucket == "analysis":
+                g.notes.append(f"{name}:{f.line}: **{f.key}** not read: {f.elsewhere}")
+            continue
+        carried = f.target is not None and readers[f.in_header].read(f)
+        if f.nested and f.in_header and bucket == "analysis":
+            g.uncarried.append(f)
+            g.notes.append(
+                f"{name}:{f.line}: **{f.key}** has nested lines about other issues; kept in the body"
+            )
         if carried:
             continue
         if f.in_header and bucket == "analysis":
             g.uncarried.append(f)
         if f.target is not None and (f.in_header or f.target in _NOTE_ALWAYS):
             g.notes.append(f"{name}:{f.line}: cannot read **{f.key}**: {f.value or '(empty)'}")
-    reader.flush()
+    for reader in dict.fromkeys(readers.values()):
+        reader.flush()
     if bucket == "analysis":
         g.header = scanned.header
         if scanned.heading is not None:
@@ -209,7 +263,7 @@ def _read_file(g: Gathered, name: str, text: str, bucket: str) -> set[int]:
 
 
 def _read_body(g: Gathered, name: str, text: str, skip: set[int]) -> None:
-    mentions = fix_mentions(text, skip)
+    mentions = fix_mentions(text, skip, g.own)
     if mentions:
         where = f"{name}:" + ", ".join(str(m.line) for m in mentions)
         shas = list(dict.fromkeys(s for m in mentions for s in m.shas))
@@ -226,7 +280,9 @@ def _read_body(g: Gathered, name: str, text: str, skip: set[int]) -> None:
 
 def _read_tracking(g: Gathered, row: TrackingRow) -> None:
     src = Source("tracking", row.label)
-    if row.status is not None:
+    if row.status is not None and row.status.upstream:
+        g.upstream.append(Candidate(row.status, src, row.status_text))
+    elif row.status is not None:
         g.add("status", "tracking", Candidate(row.status, src, row.status_text))
         if row.status.resolution is not None:
             g.add("resolution", "tracking", Candidate(row.status.resolution, src, implies=row.status.status))
@@ -248,7 +304,7 @@ def _read_tracking(g: Gathered, row: TrackingRow) -> None:
 
 def gather(folder: LegacyFolder, texts: dict[str, str], row: TrackingRow | None) -> Gathered:
     """Every candidate of one issue folder; `texts` maps analysis.md and each companion to its text."""
-    g = Gathered(folder, tracking=row)
+    g = Gathered(folder, tracking=row, own=own_numbers(texts["analysis.md"], folder.number))
     occupied = _read_file(g, "analysis.md", texts["analysis.md"], "analysis")
     _read_body(g, "analysis.md", texts["analysis.md"], occupied)
     for name in folder.companions:

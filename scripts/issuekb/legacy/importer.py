@@ -17,11 +17,13 @@ from pathlib import Path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic
 from issuekb.kb import load_kb
-from issuekb.legacy.decide import Decision, decide
+from issuekb.legacy.decide import ORDER, Decision, decide, derive
 from issuekb.legacy.discover import LegacyFolder, LegacyTree, SkippedFile, discover_tree
 from issuekb.legacy.emit import analysis_text
+from issuekb.legacy.evidence import read_commits, weigh_commits
 from issuekb.legacy.gather import Gathered, gather
 from issuekb.legacy.resolve import Candidate, Source
+from issuekb.legacy.settle import settle
 from issuekb.legacy.tracking import TrackingRow, read_tracking
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE
@@ -100,7 +102,7 @@ def _repo_fallback(
     names: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for g in gathered:
-        for bucket in ("analysis", "companions"):
+        for bucket in ("header", "analysis", "companions"):
             for c in g.bucket("issue", bucket):
                 if c.value[0]:
                     names[c.value[0].lower()] += 1
@@ -119,8 +121,31 @@ def _repo_fallback(
     return Candidate(upstream, Source("derived", "the configured upstream"))
 
 
-def plan_import(src: Path, config: Config, *, repo: str | None = None) -> ImportPlan:
-    """Read the legacy tree under `src` and decide every analysis; nothing is written."""
+def _commit_sources(g: Gathered) -> list[Candidate]:
+    """Every candidate list of commits of one folder, most believed first."""
+    return [c for bucket in ORDER["commits"] for c in g.bucket("commits", bucket)]
+
+
+def _messages(gathered: list[Gathered], clone: Path | None) -> dict[str, str | None] | None:
+    if clone is None:
+        return None
+    shas = {sha for g in gathered for c in _commit_sources(g) for sha in c.value}
+    return read_commits(clone, shas)
+
+
+def plan_import(
+    src: Path,
+    config: Config,
+    *,
+    repo: str | None = None,
+    prefer: str = "folder",
+    git: Path | None = None,
+    today: dt.date | None = None,
+) -> ImportPlan:
+    """Read the legacy tree under `src` and decide every analysis; nothing is written.
+
+    `prefer` orders the status sources (`decide.PREFER`); `git`, a clone of the fork, weighs the
+    commits (`evidence`); raises `GitError` when that clone cannot be read."""
     plan = ImportPlan(src, discover_tree(src))
     rows = _tracking_rows(plan)
     gathered: list[tuple[Gathered, dict[str, str]]] = []
@@ -142,10 +167,18 @@ def plan_import(src: Path, config: Config, *, repo: str | None = None) -> Import
         gathered.append((gather(folder, texts, row), texts))
     plan.orphans = [r for r in rows if id(r) not in used]
     fallback = _repo_fallback([g for g, _ in gathered], rows, repo, config.upstream)
+    messages = _messages([g for g, _ in gathered], git)
     seen: dict[str, str] = {}
     for g, texts in gathered:
-        decision = decide(g, fallback)
+        decision = decide(g, fallback, prefer)
         dest = f"{decision.ref.number:04d}-{g.folder.slug}"
+        if messages is not None:
+            weigh_commits(decision, g.own, _commit_sources(g), messages)
+            resolution = decision.values.get("resolution")
+            if resolution is not None and resolution.source.where == "resolved, with fix commits":
+                del decision.values["resolution"]
+                derive(decision)
+        settle(decision, config.upstream, dest, today=today)
         if dest in seen:
             plan.errors.append(
                 Diagnostic.error(

@@ -1,4 +1,7 @@
-"""The import report, as Markdown (a table per concern) or as JSON; pure functions of the plan.
+"""The import report, as Markdown or as JSON; pure functions of the plan.
+
+Both open with the decisions to review (`review_lines`: a field decided over a disagreement, or a value
+no source settled), then give the details per analysis.
 
 Paths are relative (legacy paths to the source folder, written paths to the knowledge base root) and
 nothing depends on the clock, so the same import gives the same bytes.
@@ -16,7 +19,7 @@ from issuekb.legacy.emit import KEY_ORDER, front_matter_items
 from issuekb.legacy.importer import ImportPlan, PlannedAnalysis
 from issuekb.legacy.resolve import show
 
-__all__ = ["ReportInput", "render_json", "render_markdown"]
+__all__ = ["ReportInput", "ReviewLine", "render_json", "render_markdown", "review_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,50 +62,118 @@ def _count(diags: list[Diagnostic]) -> str:
     return f"{errors} error(s), {warnings} warning(s)"
 
 
-def _conflict_parts(r: ReportInput, planned: PlannedAnalysis) -> list[str]:
-    d = planned.decision
+@dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """One decision to review: a field of one analysis, the value kept and where from, the others."""
+
+    issue: str
+    short: str
+    folder: str
+    field: str
+    kept: str
+    kept_from: str
+    others: tuple[tuple[str, str], ...] = ()
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue,
+            "legacy_folder": self.folder,
+            "field": self.field,
+            "kept": self.kept,
+            "kept_from": self.kept_from,
+            "others": [{"value": v, "from": f} for v, f in self.others],
+            "reason": self.reason,
+        }
+
+
+def review_lines(r: ReportInput) -> list[ReviewLine]:
+    """Per analysis, one line per field decided over a disagreement, then one per value no source
+    settled (guessed or left out), in the order of the analyses."""
+    out: list[ReviewLine] = []
+    for p in r.plan.analyses:
+        d = p.decision
+        repo = d.repo.value
+        issue, short, folder = str(d.ref), r.issue(p), d.folder.rel + "/"
+        grouped: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        for c in d.conflicts:
+            key = (c.field, show(c.chosen.value, repo), str(c.chosen.source))
+            grouped.setdefault(key, []).append((show(c.other.value, repo), str(c.other.source)))
+        for (name, kept, kept_from), others in grouped.items():
+            out.append(ReviewLine(issue, short, folder, name, kept, kept_from, tuple(dict.fromkeys(others))))
+        for w in d.warnings:
+            out.append(
+                ReviewLine(issue, short, folder, w.field, w.written, "no source settles it", reason=w.reason)
+            )
+    return out
+
+
+def _review_markdown(lines: list[ReviewLine]) -> list[str]:
+    if not lines:
+        return ["Nothing to review: no two sources disagreed, and every value had a source."]
+    out: list[str] = []
+    for x in lines:
+        head = f"- {x.short} ({_code(x.folder)}) **{x.field}**: "
+        if x.reason:
+            out.append(head + f"wrote {_code(x.kept)}: {x.reason}")
+        else:
+            others = ", ".join(f"{_code(v)} ({f})" for v, f in x.others)
+            out.append(head + f"kept {_code(x.kept)} ({x.kept_from}) over {others}")
+    return out
+
+
+def _details(r: ReportInput, p: PlannedAnalysis) -> list[str]:
+    d = p.decision
     repo = d.repo.value
-    parts = [
+    target = _code(r.dest(p)) + (" (overwritten)" if p.overwrites else "")
+    lines = [f"### {r.issue(p)}: {_code(d.folder.rel + '/')} → {target}", ""]
+    lines.append(f"- Fields found: {', '.join(d.found(r.upstream)) or 'none'}")
+    inferred = [f"{name} ({c.source})" for name, c in d.inferred(r.upstream)]
+    lines.append(f"- Inferred: {'; '.join(inferred) or 'nothing'}")
+    conflicts = [
         f"{c.field}: kept {_code(show(c.chosen.value, repo))} ({c.chosen.source}) over "
         f"{_code(show(c.other.value, repo))} ({c.other.source})"
         for c in d.conflicts
     ]
-    parts += [f"note: {n}" for n in d.notes]
+    notes = list(d.notes)
     if d.uncarried:
         keys = ", ".join(f"**{f.key}** (line {f.line})" for f in d.uncarried)
-        parts.append(f"note: field block kept in the body, not carried over: {keys}")
-    return parts
+        notes.append(f"field block kept in the body, not carried over: {keys}")
+    for title, items in (
+        ("Conflicts", conflicts),
+        ("Notes", notes),
+        ("Skipped files", [f"{_code(s.path)}: {s.reason}" for s in p.skipped]),
+    ):
+        if items:
+            lines.append(f"- {title}:")
+            lines += [f"  - {item}" for item in items]
+    lines.append(f"- Check: {_count(r.findings_of(p))}")
+    return [*lines, ""]
 
 
 def render_markdown(r: ReportInput) -> str:
-    """The report for people: a summary line, the main table, then skipped files, tracking rows, findings."""
+    """The report for people: a summary line, the decisions to review, then per analysis the details,
+    then skipped files, tracking rows, files not imported and check findings."""
     plan = r.plan
     conflicts = sum(len(p.decision.conflicts) for p in plan.analyses)
     action = "would be written (dry run: nothing written)" if r.dry_run else "written"
+    count = f"{len(plan.analyses)} {'analysis' if len(plan.analyses) == 1 else 'analyses'}"
     lines = [
         f"# Import report: {_code(plan.src.name)}",
         "",
-        f"{len(plan.analyses)} {'analysis' if len(plan.analyses) == 1 else 'analyses'} {action} under {_code(r.analyses_dir + '/')}; "
+        f"{count} {action} under {_code(r.analyses_dir + '/')}; "
         f"{conflicts} conflict(s); check: {_count(r.findings)}.",
         "",
-        "| Issue | Legacy folder → analysis | Fields found | Inferred (from where) | Conflicts | Skipped files | Check |",
-        "|---|---|---|---|---|---|---|",
+        "## Review these",
+        "",
+        *_review_markdown(review_lines(r)),
+        "",
+        "## Details",
+        "",
     ]
     for p in plan.analyses:
-        d = p.decision
-        inferred = [f"{name} ({c.source})" for name, c in d.inferred(r.upstream)]
-        skipped = [f"{_code(s.path)}: {s.reason}" for s in p.skipped]
-        target = _code(r.dest(p)) + (" (overwritten)" if p.overwrites else "")
-        row = [
-            r.issue(p),
-            f"{_code(d.folder.rel + '/')} → {target}",
-            ", ".join(d.found(r.upstream)) or "—",
-            _cell(inferred),
-            _cell(_conflict_parts(r, p)),
-            _cell(skipped),
-            _count(r.findings_of(p)),
-        ]
-        lines.append("| " + " | ".join(row) + " |")
+        lines += _details(r, p)
+    lines.pop()
     if plan.tree.skipped:
         lines += ["", "## Files that belong to no issue", "", "| File | Why it was skipped |", "|---|---|"]
         lines += [f"| {_code(s.path)} | {_cell([s.reason])} |" for s in plan.tree.skipped]
@@ -112,7 +183,7 @@ def render_markdown(r: ReportInput) -> str:
             "",
             "## Legacy tracking table",
             "",
-            f"Read {names} as the weakest source (see docs/import.md).",
+            f"Read {names} as a source (see docs/import.md).",
         ]
         if plan.orphans:
             lines += ["", "| Row | Issue | Title | Why it was not imported |", "|---|---|---|---|"]
@@ -170,6 +241,7 @@ def _analysis_json(r: ReportInput, p: PlannedAnalysis) -> dict[str, Any]:
             }
             for c in d.conflicts
         ],
+        "warnings": [{"field": w.field, "written": w.written, "reason": w.reason} for w in d.warnings],
         "notes": [
             *d.notes,
             *(f"field block kept: **{f.key}** (line {f.line}) not carried over" for f in d.uncarried),
@@ -186,6 +258,7 @@ def render_json(r: ReportInput) -> str:
         "source": plan.src.name,
         "analyses_dir": r.analyses_dir,
         "dry_run": r.dry_run,
+        "review": [line.as_dict() for line in review_lines(r)],
         "analyses": [_analysis_json(r, p) for p in plan.analyses],
         "skipped": [{"path": s.path, "reason": s.reason} for s in plan.tree.skipped],
         "tracking": {

@@ -108,8 +108,6 @@ def show(value: Any, repo: str | None = None) -> str:
     """A value as the report shows it: `resolved`, `#42`, `owner/repo#42`, `4f1c2ab, 77aa1f0`."""
     if isinstance(value, StatusReading):
         text = str(value.status) if value.status else "?"
-        if value.accepts and len(value.accepts) > 1:
-            text = "open (" + " / ".join(sorted(str(s) for s in value.accepts)) + ")"
         if value.resolution:
             text += f" ({value.resolution})"
         return text

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from issuekb.schema import Resolution, Status
 
-__all__ = ["OPEN_STATUSES", "StatusReading", "folder_status", "read_resolution", "read_status"]
+__all__ = [
+    "OPEN_STATUSES",
+    "StatusReading",
+    "describes_upstream",
+    "folder_status",
+    "read_resolution",
+    "read_status",
+]
 
 OPEN_STATUSES = frozenset({Status.INVESTIGATING, Status.IN_PROGRESS, Status.PAUSED})
 
@@ -61,6 +68,8 @@ _STATUS_OF_RESOLUTION = {
 _DUPLICATE_RE = re.compile(
     r"\bduplicate\s+(?:of\s+)?(?:issue\s+)?(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)?#?(?P<num>\d+)\b"
 )
+_UPSTREAM_WORDS = r"\bopen\b|\bunaddressed\b|\bawaiting\b|\bunanswered\b|\bno response\b"
+_ANALYSIS_WORDS = r"\binvestigat|\btriag|\banaly[sz]"
 _NEGATED_RE = re.compile(r"\bnot\s+(?:yet\s+)?(?:resolved|fixed|closed|done)\b")
 _FOLDERS: dict[str, Status] = {
     "open": Status.INVESTIGATING,
@@ -90,16 +99,61 @@ class StatusReading:
     resolution: Resolution | None = None
     duplicate_of: tuple[str | None, int] | None = None
     accepts: frozenset[Status] = frozenset()
+    #: The words of the text that the status, resolution and duplicate do not carry (its reason).
+    note: str | None = None
+    #: The text describes the upstream issue's state ("Open, Unaddressed"), not this analysis.
+    upstream: bool = False
 
     def agrees_with(self, other: Status) -> bool:
         return other in self.accepts if self.accepts else other == self.status
 
 
+def describes_upstream(text: str) -> bool:
+    """Whether a status text states the upstream issue's state rather than this analysis's.
+
+    Before any reason in parentheses: the word "upstream", or only upstream words (open, unaddressed,
+    awaiting, unanswered, no response) and no word about the analysis (investigating, in progress,
+    paused, resolved, archived, ...).
+    """
+    main = re.sub(r"[*_`]+", "", text).lower().split("(", 1)[0]
+    if re.search(r"\bupstream\b", main):
+        return True
+    if any(
+        re.search(pattern, main) for status, pattern in _STATUS_WORDS if status is not Status.INVESTIGATING
+    ):
+        return False
+    return bool(re.search(_UPSTREAM_WORDS, main)) and not re.search(_ANALYSIS_WORDS, main)
+
+
+def _reason(plain: str, found: re.Match[str] | None) -> str | None:
+    """What follows the status word (or the whole text when an emoji stated it), unwrapped."""
+    rest = re.sub(r"^\w*", "", plain[found.end() :]) if found else re.sub(r"^[^\w(]+", "", plain)
+    rest = rest.strip().lstrip("-–—:,; ").strip()
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1].strip()
+    return rest or None
+
+
+def _carried(reason: str | None) -> bool:
+    """A reason that says nothing beyond the resolution (`Duplicate of #42`, `Hardware`)."""
+    if reason is None:
+        return True
+    lower = reason.lower().strip(" .")
+    if _DUPLICATE_RE.fullmatch(lower) or any(re.fullmatch(rf"(?:{p})\w*", lower) for _, p in _STATUS_WORDS):
+        return True
+    return read_resolution(reason) is not None and not re.search(r"\s[-–—]\s|[,;:(]", reason)
+
+
 def read_status(text: str) -> StatusReading | None:
     """Read a free-text status; None when neither a status nor a resolution can be recognised."""
     plain = re.sub(r"[*_`]+", "", text).strip()
-    lower = _NEGATED_RE.sub("open", plain.lower())
+    lower = _NEGATED_RE.sub(lambda m: "open".ljust(len(m.group(0))), plain.lower())
     status = next((s for s, pattern in _STATUS_WORDS if re.search(pattern, lower)), None)
+    word = next((m for _, pattern in _STATUS_WORDS if (m := re.search(pattern, lower))), None)
+    reason = (
+        None if _NEGATED_RE.search(plain.lower()) else _reason(plain, word if status is not None else None)
+    )
+    note = None if _carried(reason) else reason
     if status is None:
         status = next((s for s, emoji in _STATUS_EMOJI if emoji in plain), None)
     resolution = next((r for r, pattern in _RESOLUTION_WORDS if re.search(pattern, lower)), None)
@@ -115,11 +169,15 @@ def read_status(text: str) -> StatusReading | None:
     if status is None and resolution is not None:
         status = _STATUS_OF_RESOLUTION[resolution]
     if status is None:
-        return None
+        plain = re.sub(r"^[^\w(]+", "", plain)
+        return StatusReading(None, note=plain, upstream=True) if plain and describes_upstream(text) else None
     if status in OPEN_STATUSES and resolution is not None:
         resolution = None  # "Open (possible duplicate)" is still open; its resolution is not decided
         duplicate_of = None
-    return StatusReading(status, resolution, duplicate_of, frozenset({status}))
+    upstream = describes_upstream(text)
+    if upstream:
+        note = re.sub(r"^[^\w(]+", "", plain) or None
+    return StatusReading(status, resolution, duplicate_of, frozenset({status}), note, upstream)
 
 
 def folder_status(name: str) -> StatusReading | None:
