@@ -13,6 +13,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# Zensical, the optional second site engine, installed on first use (`make site ENGINE=zensical`, the tests)
+ZENSICAL_STAMP := $(VENV)/.zensical-stamp
+$(ZENSICAL_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,zensical]'
+	@touch $@
+
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,10 +52,24 @@ new-needs-issue:
 # the same commit builds the same bytes. Outside a git checkout MkDocs falls back to the build time.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
-.PHONY: site
-site: $(STAMP) ## Build the site into site/ (TRACKING.md first); fails naming the file when an analysis has an error
+# The site engine: mkdocs (MkDocs with Material, the default) or zensical (the same site with Zensical,
+# from a build folder that `issuekb pages` composes of docs/, the generated pages and a derived mkdocs.yml).
+ENGINE ?= mkdocs
+ZENSICAL_BUILD := build/zensical
+
+.PHONY: site site-mkdocs site-zensical
+site: ## Build the site into site/ (TRACKING.md first); fails naming the file when an analysis has an error [ENGINE=zensical]
+	@case '$(ENGINE)' in mkdocs|zensical) ;; *) echo "make site: ENGINE must be mkdocs or zensical, not '$(ENGINE)'" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory site-$(ENGINE)
+
+site-mkdocs: $(STAMP)
 	$(ISSUEKB) tracking
 	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+site-zensical: $(ZENSICAL_STAMP)
+	$(ISSUEKB) tracking
+	$(ISSUEKB) pages --build $(ZENSICAL_BUILD)
+	rm -rf site && mv $(ZENSICAL_BUILD)/site site
 
 .PHONY: serve
 serve: $(STAMP) ## Preview the site on http://127.0.0.1:8000/<path of site_url>/; rebuilds when docs/, analyses/ or the state file change
@@ -62,7 +82,7 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
 	$(BIN)/mypy
 
 .PHONY: test
-test: lint ## Lint, type-check and run the whole test suite
+test: lint $(ZENSICAL_STAMP) ## Lint, type-check and run the whole test suite (Zensical installed for its tests)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 .PHONY: bench
@@ -79,7 +99,7 @@ lock: $(STAMP) ## Refresh constraints.txt from the installed versions
 
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
+	rm -rf site build/zensical .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
 
 .PHONY: distclean
 distclean: clean ## Remove everything generated, .venv included

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,16 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["HOSTILE_TITLE", "SITE_URL", "build_site", "make_site_kb", "write_mkdocs_yml"]
+__all__ = [
+    "HOSTILE_TITLE",
+    "SITE_URL",
+    "ZENSICAL_BUILD",
+    "build_site",
+    "build_zensical",
+    "compose_pages",
+    "make_site_kb",
+    "write_mkdocs_yml",
+]
 
 SITE_URL = "https://kb.example.invalid/widget/"
 #: A fixed build time (2025-11-30T00:00:00Z): MkDocs dates the sitemap with it instead of the clock.
@@ -207,3 +217,27 @@ def build_site(root: Path, *extra: str, strict: bool = True) -> subprocess.Compl
         timeout=300,
         check=False,
     )
+
+
+#: Where `make site ENGINE=zensical` composes the Zensical build folder, relative to the root.
+ZENSICAL_BUILD = "build/zensical"
+
+
+def _run(root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, *argv], cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def compose_pages(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`issuekb pages build/zensical` in `root`: the build folder Zensical reads."""
+    return _run(root, "-m", "issuekb", "pages", *extra, ZENSICAL_BUILD)
+
+
+def build_zensical(root: Path) -> subprocess.CompletedProcess[str]:
+    """What `make site ENGINE=zensical` runs in `root`: `issuekb pages --build` (site into
+    root/build/zensical/site)."""
+    if shutil.which("zensical", path=str(Path(sys.executable).parent)) is None:
+        raise RuntimeError("zensical is not installed in this environment: `make test` installs it")
+    return compose_pages(root, "--build")

@@ -17,6 +17,7 @@ COMMANDS = {
     "import": "import_",
     "init": "init",
     "new": "new",
+    "pages": "pages",
     "schema": "schema",
     "status": "status",
     "sync": "sync",

@@ -1,15 +1,14 @@
 """The MkDocs plugin: adds the knowledge base to the build in memory. A thin adapter over the core.
 
-Once per build it loads the knowledge base (`load_kb`, the same code path as `issuekb check`), its link
-graph and the upstream state file, logs every diagnostic with its file and line (errors as MkDocs
-warnings, so `mkdocs build --strict` fails naming the file), and hands the pages rendered by
-`issuekb.render.site` to MkDocs with `File.generated`. Nothing is written into `docs/`.
+Once per build it takes the generated files from `issuekb.sitefiles` (the page generator that
+`issuekb pages` writes out for Zensical), logs every diagnostic with its file and line (errors as MkDocs
+warnings, so `mkdocs build --strict` fails naming the file), and hands the files to MkDocs with
+`File.generated`. Nothing is written into `docs/`.
 """
 
 from __future__ import annotations
 
 import os
-from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from issuekb.config import Config, ConfigError
 from issuekb.diagnostics import Diagnostic, Severity, sort_key
-from issuekb.kb import load_kb
-from issuekb.render.site import SUMMARY_MARKER, render_home, render_site
 from issuekb.render.site.paths import HOME_URI
-from issuekb.upstream import load_state
+from issuekb.sitefiles import EXTRA_CSS, EXTRA_JAVASCRIPT, SiteFiles, site_files
 
 __all__ = ["IssueKBOptions", "IssueKBPlugin"]
 
 log = get_plugin_logger(__name__)
-
-#: The site's own script and style sheet (sortable tables, badges), served from the site itself.
-ASSETS = ("issuekb.css", "issuekb.js")
-ASSETS_URI = "assets/issuekb"
 
 
 class IssueKBOptions(base.Config):  # type: ignore[no-untyped-call]
@@ -64,7 +57,7 @@ class IssueKBPlugin(BasePlugin[IssueKBOptions]):  # type: ignore[no-untyped-call
     """Analyses, listing pages, tag pages, duplicate clusters, the status board and the JSON export."""
 
     kb_config: Config
-    summary: str = ""
+    generated: SiteFiles
 
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -72,46 +65,36 @@ class IssueKBPlugin(BasePlugin[IssueKBOptions]):  # type: ignore[no-untyped-call
             self.kb_config = Config.from_options(root, dict(self.config))
         except ConfigError as exc:
             raise PluginError(f"issuekb: {exc}") from exc
-        config.extra_css.append(f"{ASSETS_URI}/issuekb.css")
-        config.extra_javascript.append(f"{ASSETS_URI}/issuekb.js")
+        config.extra_css.extend(EXTRA_CSS)
+        config.extra_javascript.extend(EXTRA_JAVASCRIPT)
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
-        kb, diags = load_kb(self.kb_config)
-        state, found = load_state(self.kb_config.state_file, self.kb_config.rel(self.kb_config.state_file))
-        _log(diags + found)
-        site = render_site(kb, kb.graph, state, use_directory_urls=config.use_directory_urls)
-        self.summary = site.summary
-        if files.get_file_from_path(HOME_URI) is None:
-            files.append(
-                File.generated(config, HOME_URI, content=render_home(config.site_name, site.summary))
-            )
+        generated = site_files(
+            self.kb_config, site_name=config.site_name, use_directory_urls=config.use_directory_urls
+        )
+        _log(generated.diagnostics)
+        self.generated = generated
+        placement = generated.place(lambda uri: files.get_file_from_path(uri) is not None)
+        for uri in placement.hidden:
+            log.warning(f"{uri} in {config.docs_dir} hides the page issuekb generates there; rename it")
         docs_dir = Path(config.docs_dir).resolve()
-        for page in site.pages:
-            if files.get_file_from_path(page.uri) is not None:
-                log.warning(
-                    f"{page.uri} in {config.docs_dir} hides the page issuekb generates there; rename it"
-                )
-                continue
+        for page in placement.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.uri, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
             files.append(file)
-        for analysis in kb.analyses:  # pictures and other attachments beside an analysis
-            for path in sorted(analysis.path.parent.iterdir()):
-                if path.suffix != ".md" and not path.name.startswith(".") and path.is_file():
-                    uri = f"analyses/{analysis.folder}/{path.name}"
-                    files.append(File.generated(config, uri, abs_src_path=str(path)))
-        assets = package_files("issuekb") / "assets"
-        for name in ASSETS:
-            files.append(File.generated(config, f"{ASSETS_URI}/{name}", content=(assets / name).read_bytes()))
+        for uri, path in generated.attachments:
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, content in generated.assets:
+            files.append(File.generated(config, uri, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         """Put the summary (counts and charts) where the hand-written home page asks for it."""
         if page.file.src_uri == HOME_URI and page.file.generated_by is None:
-            return markdown.replace(SUMMARY_MARKER, self.summary)
+            return self.generated.fill_home(markdown)
         return markdown
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:

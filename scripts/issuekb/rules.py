@@ -11,6 +11,7 @@ Scopes:
 - `state`: the upstream state file written by sync.
 - `sync`: the inputs of `issuekb sync` (a recorded listing read with `--from`).
 - `import`: the legacy knowledge base read by `issuekb import`.
+- `site`: the hand-written pages beside the generated ones (`issuekb pages`; the MkDocs plugin warns).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from issuekb.schema import PLACEHOLDERS, TEMPLATE_MARKER
 
 __all__ = ["RULE_CODES", "SCOPES", "Rule", "rules_markdown"]
 
-SCOPES = ("check", "environment", "state", "sync", "import")
+SCOPES = ("check", "environment", "state", "sync", "import", "site")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,13 @@ _ALL = (
     Rule("import-unreadable", _E, "Every legacy file must be readable.", "import"),
     Rule("import-encoding", _E, "Every legacy file must be UTF-8.", "import"),
     Rule("import-collision", _E, "Two legacy folders must not map to the same new folder.", "import"),
+    # the site's hand-written pages
+    Rule(
+        "site-page-hidden",
+        _E,
+        "A page in the docs folder must not take the address of a generated page.",
+        "site",
+    ),
 )
 
 #: code -> Rule, in the order of the pipeline.
