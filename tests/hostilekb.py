@@ -5,8 +5,9 @@ every payload, each in an analysis of its own (`CASES`). The value is `k<number>
 says which case a piece of output belongs to, and the whole value, read back as text, proves that the
 payload was shown and not interpreted.
 
-Tags that are not slugs are errors (`tag-format`), so the site is built without `--strict`; everything
-must still render as text.
+Tags that are not slugs are errors (`tag-format`), so the MkDocs site is built without `--strict`;
+everything must still render as text. Zensical builds only a knowledge base without errors: for it the
+payload tags are left out (`bad_tags=False`).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def visible(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _front_matter(case: Case, pulls: dict[str, Any]) -> dict[str, Any]:
+def _front_matter(case: Case, pulls: dict[str, Any], bad_tags: bool) -> dict[str, Any]:
     fm: dict[str, Any] = {
         "issue": case.number,
         "title": f"Case {case.number}",
@@ -105,7 +106,7 @@ def _front_matter(case: Case, pulls: dict[str, Any]) -> dict[str, Any]:
     if case.field == "title":
         fm.update(title=value, status="resolved", resolution="duplicate", duplicate_of=CANONICAL)
         fm["resolved_on"] = "2024-05-21"
-    elif case.field == "tag":
+    elif case.field == "tag" and bad_tags:
         fm["tags"] = ["payload", value]
     elif case.field == "reporter":
         fm["reporter"] = value
@@ -139,8 +140,9 @@ def _issue_state(case: Case, issues: dict[str, Any]) -> None:
     issues[str(case.number)] = issue
 
 
-def make_hostile_kb(root: Path, site_url: str) -> Path:
-    """Write the payload knowledge base (analyses, state, docs, mkdocs.yml) into `root`."""
+def make_hostile_kb(root: Path, site_url: str, *, bad_tags: bool = True) -> Path:
+    """Write the payload knowledge base (analyses, state, docs, mkdocs.yml) into `root`; without
+    `bad_tags`, the tag cases carry no payload tag (the knowledge base then has no error)."""
     issues: dict[str, Any] = {str(CANONICAL): {"title": "Canonical issue", "state": "open", "labels": []}}
     pulls: dict[str, Any] = {}
     analyses = {
@@ -152,7 +154,7 @@ def make_hostile_kb(root: Path, site_url: str) -> Path:
         }
     }
     for case in CASES:
-        analyses[case.folder] = _front_matter(case, pulls)
+        analyses[case.folder] = _front_matter(case, pulls, bad_tags)
         _issue_state(case, issues)
     for folder, fm in analyses.items():
         path = root / "analyses" / folder / "analysis.md"

@@ -23,7 +23,7 @@ from hostilekb import CANONICAL, CASES, FIELDS, Case, make_hostile_kb, visible
 from htmltree import Element, dangers, parse
 from issuekb.cli import cli
 from issuekb.render.site.paths import tag_slug
-from sitefixture import build_site
+from sitefixture import ZENSICAL_BUILD, build_site, build_zensical
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("untrusted")]
 
@@ -32,7 +32,7 @@ SITE_URL = "https://kb.example.invalid/widget/"
 
 @dataclass
 class Built:
-    root: Path
+    site: Path
     log: str
     pages: dict[Path, Element]
     tracking: Element
@@ -40,7 +40,7 @@ class Built:
     api: dict[int, dict[str, Any]]
 
     def page(self, rel: str) -> Element:
-        path = self.root / "site" / rel / "index.html"
+        path = self.site / rel / "index.html"
         if path not in self.pages:
             self.pages[path] = parse(path.read_text(encoding="utf-8"))
         return self.pages[path]
@@ -59,7 +59,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     search = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))["docs"]
     api = json.loads((root / "site/api/analyses.json").read_text(encoding="utf-8"))
     return Built(
-        root,
+        root / "site",
         proc.stderr,
         {},
         parse(html),
@@ -155,12 +155,18 @@ def test_value_is_shown_as_text(built: Built, case: Case, output: str) -> None:
     assert expected in _shown(built, case, output)
 
 
-def test_no_page_holds_script_or_handlers(built: Built) -> None:
-    found: dict[str, list[str]] = {}
-    for path in sorted((built.root / "site").rglob("*.html")):
+def _page_dangers(site: Path) -> dict[str, list[str]]:
+    """What `dangers` finds, by page of the built site."""
+    found = {}
+    for path in sorted(site.rglob("*.html")):
         bad = dangers(parse(path.read_text(encoding="utf-8")))
         if bad:
-            found[str(path.relative_to(built.root / "site"))] = bad
+            found[str(path.relative_to(site))] = bad
+    return found
+
+
+def test_no_page_holds_script_or_handlers(built: Built) -> None:
+    found = _page_dangers(built.site)
     bad = dangers(built.tracking)
     if bad:
         found["TRACKING.md"] = bad
@@ -207,3 +213,37 @@ def test_tags_that_are_not_slugs_are_reported(built: Built) -> None:
     for case in CASES:
         if case.field == "tag":
             assert f"analyses/{case.folder}/analysis.md:7:1: error[tag-format]" in built.log
+
+
+# -- the same knowledge base built by Zensical (`issuekb pages --build`) ----------------------------------
+#: What Zensical's pages show of each field (the search index, TRACKING.md and the JSON export are the
+#: same generated files or the same renderers, read above).
+ZENSICAL_OUTPUTS = frozenset(FIELDS["title"]) - {"search", "tracking", "api"}
+
+
+@pytest.fixture(scope="module")
+def zbuilt(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = make_hostile_kb(tmp_path_factory.mktemp("hostile-zensical"), SITE_URL, bad_tags=False)
+    proc = build_zensical(root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return Built(root / ZENSICAL_BUILD / "site", proc.stderr, {}, parse(""), [], {})
+
+
+def _zensical_matrix() -> Iterator[Any]:
+    for case in CASES:
+        for output in FIELDS[case.field]:
+            if output in ZENSICAL_OUTPUTS and case.field != "tag":
+                yield pytest.param(case, output, id=f"{case.field}-{case.payload}-{output}")
+
+
+@pytest.mark.parametrize(("case", "output"), list(_zensical_matrix()))
+def test_zensical_shows_the_value_as_text(zbuilt: Built, case: Case, output: str) -> None:
+    expected = visible(case.value)
+    if output == "title-element":
+        assert _shown(zbuilt, case, output) == f"#{case.number} {expected} - Widget knowledge base"
+        return
+    assert expected in _shown(zbuilt, case, output)
+
+
+def test_no_zensical_page_holds_script_or_handlers(zbuilt: Built) -> None:
+    assert _page_dangers(zbuilt.site) == {}
