@@ -95,11 +95,17 @@ profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument
 
 .PHONY: lock
 lock: $(STAMP) ## Refresh constraints.txt from the installed versions
-	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^issuekb' > constraints.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v '^issuekb\|^pip==' > constraints.txt
+
+.PHONY: dist
+dist: $(STAMP) ## Build the wheel and the source archive into dist/ and print how to install them
+	rm -rf dist build/lib
+	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) $(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m issuekb.install_help dist .
 
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site build/zensical .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
+	rm -rf site dist build .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
 
 .PHONY: distclean
 distclean: clean ## Remove everything generated, .venv included

@@ -177,22 +177,19 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 # --- refusals write nothing -----------------------------------------------------------------------
 
 
-def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+def test_existing_files_are_skipped_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "Makefile").write_text("all:\n\techo mine\n", encoding="utf-8")
     (tmp_path / "README.md").write_text("# mine\n", encoding="utf-8")
     before = snapshot(tmp_path)
     result = init(tmp_path, "--source", GIT_SOURCE)
-    assert result.exit_code == 2
-    assert "Makefile exists" in result.output
-    assert "Nothing was written (--force overwrites files)." in result.output
-    assert snapshot(tmp_path) == before
-
-    forced = init(tmp_path, "--source", GIT_SOURCE, "--force")
-    assert forced.exit_code == 0, forced.output
-    assert set(snapshot(tmp_path)) == EXPECTED | {"README.md"}
-    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# mine\n"
-    assert (SCAFFOLD_DIR / "Makefile").read_bytes() == (tmp_path / "Makefile").read_bytes()
-    again = init(tmp_path, "--source", GIT_SOURCE, "--force")
+    assert result.exit_code == 0, result.output
+    assert "skipped Makefile: exists; the jobs are in issuekb.mk" in result.output
+    assert {k: v for k, v in snapshot(tmp_path).items() if k in before} == before
+    assert set(snapshot(tmp_path)) == EXPECTED | {"issuekb.mk", "README.md"}
+    assert (SCAFFOLD_DIR / "Makefile").read_bytes() == (tmp_path / "issuekb.mk").read_bytes()
+    ci = (tmp_path / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "run: make -f issuekb.mk venv" in ci
+    again = init(tmp_path, "--source", GIT_SOURCE)
     assert again.exit_code == 0
     assert "wrote" not in again.output, "identical files are left alone"
 
@@ -222,16 +219,17 @@ def test_bad_settings_are_refused(tmp_path: Path, args: list[str], messages: lis
     assert not target.exists()
 
 
-def test_paths_in_the_way_are_refused_even_with_force(tmp_path: Path) -> None:
+def test_paths_in_the_way_are_refused(tmp_path: Path) -> None:
     (tmp_path / "docs").write_text("not a folder\n", encoding="utf-8")
-    (tmp_path / "Makefile").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "analysis.md").mkdir()
     before = snapshot(tmp_path)
-    result = init(tmp_path, "--source", GIT_SOURCE, "--force")
+    result = init(tmp_path, "--source", GIT_SOURCE)
     assert result.exit_code == 2
     assert "docs is a file, but docs/index.md must go inside it" in result.output
-    assert "Makefile is a folder" in result.output
+    assert "Nothing was written." in result.output
     assert snapshot(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Makefile", "docs"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "templates"]
 
     a_file = tmp_path / "file"
     a_file.write_text("x", encoding="utf-8")
@@ -467,6 +465,6 @@ def test_make_installs_issuekb_from_a_local_checkout_and_runs(tmp_path: Path) ->
     )  # fmt: skip
     assert other.returncode == 0, other.stderr
     assert _tree(tmp_path / "other" / "templates") == _tree(SCAFFOLD_DIR / "templates")
-    assert f"issuekb @ {checkout.as_uri()}" in (tmp_path / "other" / "requirements.txt").read_text(
-        encoding="utf-8"
-    )
+    # installed from a folder without a git remote or [project.urls]: the version, never the folder
+    line = (tmp_path / "other" / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert line == f"issuekb=={version('issuekb')}"

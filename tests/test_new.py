@@ -104,7 +104,7 @@ def test_prefill_from_state_file(root: Path) -> None:
 
 
 def test_nothing_known_leaves_marked_fields(root: Path) -> None:
-    result = run(root, "77", "--offline")
+    result = run(root, "77", "--offline", "--slug", "untitled")
     assert result.exit_code == 0, result.output
     text = (root / "analyses/0077-untitled/analysis.md").read_text()
     front = text.split("---\n")[1]
@@ -172,9 +172,9 @@ def test_edit_opens_editor_only_when_asked(root: Path, tmp_path: Path) -> None:
     )
     editor.chmod(0o755)
     env = {"EDITOR": str(editor), "VISUAL": str(editor)}
-    assert run(root, "1", "--offline", env=env).exit_code == 0
+    assert run(root, "1", "--offline", "--slug", "untitled", env=env).exit_code == 0
     assert not log.exists()
-    result = run(root, "2", "--offline", "--edit", env=env)
+    result = run(root, "2", "--offline", "--slug", "untitled", "--edit", env=env)
     assert result.exit_code == 0, result.output
     path = root / "analyses/0002-untitled/analysis.md"
     assert log.read_text().strip() == str(path)
@@ -185,11 +185,19 @@ def test_template_keys_added_by_the_maintainer_are_filled_or_marked(root: Path) 
     template = root / "templates/analysis.md"
     text = template.read_text().replace("tags: []\n", "tags: []\naffected: ['[owner/repo] users']\n")
     template.write_text(text.replace("## Problem\n", "## Problem\n\nReported by [reporter] on YYYY-MM-DD.\n"))
-    assert run(root, "9", "--offline").exit_code == 0
+    assert run(root, "9", "--offline", "--slug", "untitled").exit_code == 0
     written = (root / "analyses/0009-untitled/analysis.md").read_text()
     assert "# affected: unknown - fill in\n" in written
     assert "Reported by unknown on 2026-11-22." in written
     assert not any(p in written for p in PLACEHOLDERS)
+
+
+def test_offline_without_a_title_asks_for_one(root: Path) -> None:
+    message = refused(root, "77", "--offline")
+    assert "the title of acme/widget#77 is not known, so its folder cannot be named" in message
+    assert 'issuekb new 77 --title "..." (or --slug NAME)' in message
+    assert "not in the upstream state file and --offline was given" in message
+    assert not list((root / "analyses").iterdir())
 
 
 # -- refusals: a clear message, exit 2, nothing written ----------------------------------------------------
@@ -244,7 +252,7 @@ def test_refuses_a_repo_that_escapes_or_is_not_a_repo(root: Path, args: list[str
 def test_refuses_when_the_analyses_folder_is_not_a_folder(root: Path) -> None:
     shutil.rmtree(root / "analyses")
     write_file(root / "analyses", "not a folder\n")
-    assert "cannot write analyses/0005-untitled" in refused(root, "5", "--offline")
+    assert "cannot write analyses/0005-untitled" in refused(root, "5", "--offline", "--slug", "untitled")
 
 
 @contextlib.contextmanager
@@ -267,7 +275,7 @@ def read_only(folder: Path) -> Iterator[None]:
 
 def test_refuses_an_unwritable_analyses_folder(root: Path) -> None:
     with read_only(root / "analyses"):
-        message = refused(root, "5", "--offline")
+        message = refused(root, "5", "--offline", "--slug", "untitled")
     assert "cannot write analyses/0005-untitled" in message
 
 
@@ -275,7 +283,7 @@ def test_refuses_unknown_companions_and_a_missing_template(root: Path) -> None:
     assert "--with: unknown companion 'notes'" in refused(root, "5", "--offline", "--with", "summary,notes")
     (root / "templates/testing.md").unlink()
     assert "cannot read the template templates/testing.md" in refused(
-        root, "5", "--offline", "--with", "testing"
+        root, "5", "--offline", "--title", "T", "--with", "testing"
     )
 
 
@@ -284,7 +292,7 @@ def test_refuses_a_template_that_would_not_pass_check(root: Path) -> None:
     template.write_text(
         template.read_text().replace("status: investigating\n", "status: investigating\nprs: [x]\n")
     )
-    message = refused(root, "5", "--offline")
+    message = refused(root, "5", "--offline", "--title", "T")
     assert "does not pass `issuekb check`" in message
 
 
@@ -391,9 +399,9 @@ def test_prefill_from_github_when_not_synced(root: Path, github: FakeGitHub) -> 
 def test_state_file_comes_first_and_offline_asks_nobody(root: Path, github: FakeGitHub) -> None:
     write_state(root, SYNCED)
     assert online(root, github, "1159").exit_code == 0
-    assert online(root, github, "1187", "--offline").exit_code == 0
+    assert online(root, github, "1187", "--offline", "--title", "Flash stops").exit_code == 0
     assert github.log == []
-    assert (root / "analyses/1187-untitled/analysis.md").is_file()
+    assert (root / "analyses/1187-flash-stops/analysis.md").is_file()
 
 
 @pytest.mark.parametrize(
@@ -412,7 +420,7 @@ def test_github_problems_leave_marked_fields(
     root: Path, github: FakeGitHub, setup: Callable[[FakeGitHub], None], token: str, expected: str
 ) -> None:
     setup(github)
-    result = online(root, github, "1187", token=token)
+    result = online(root, github, "1187", "--slug", "untitled", token=token)
     assert result.exit_code == 0, result.output
     assert (
         f"acme/widget#1187 is not in the upstream state file and could not be fetched: {expected}"

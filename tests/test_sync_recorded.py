@@ -56,8 +56,10 @@ def test_from_file_stores_tracked_issues_as_recorded(tuya_root: Path) -> None:
     assert repo.source == "recorded:tuya-convert-issues.json"
     assert repo.synced_at == max(str(item["updated_at"]) for item in data.values())
     assert (repo.watermark, repo.etag) == (None, None)  # a live sync later checks each issue itself
-    assert "5 issues in tuya-convert-issues.json" in result.output
-    assert "2 not tracked, 0 tracked but not in the file" in result.output
+    assert (
+        f"{UPSTREAM}: 5 items in tuya-convert-issues.json; stored 3 (of 3 issues and 0 pull requests "
+        "tracked); skipped 2 that no analysis names; left untouched: 0 tracked issues in no file"
+    ) in result.output
     assert "3 changes" in result.output
 
 
@@ -85,7 +87,7 @@ def test_older_recorded_data_does_not_replace_newer_state(tuya_root: Path, tmp_p
     stale = write_file(tmp_path / "stale.json", json.dumps([old]))
     result = invoke(tuya_root, None, "--from", str(stale))
     assert result.exit_code == 0, result.output
-    assert "1 older than the stored state (kept)" in result.output
+    assert "left untouched: 2 tracked issues in no file, 1 older than the stored state" in result.output
     assert (tuya_root / "upstream-state.json").read_bytes() == before
 
 
@@ -134,7 +136,7 @@ def test_bad_items_are_located_and_nothing_is_written(tuya_root: Path, tmp_path:
         f"bad.json:{line_3}:1: error[sync-from-item] Not a GitHub issue object: issue #1159: updated_at is "
         "not an ISO 8601 time: 'last tuesday'" in result.stderr
     )
-    assert "is not a usable recorded listing; nothing was written" in result.stderr
+    assert "bad.json: not a usable recorded listing; nothing was written" in result.stderr
     assert not (tuya_root / "upstream-state.json").exists()
 
 

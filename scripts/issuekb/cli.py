@@ -18,6 +18,7 @@ COMMANDS = {
     "init": "init",
     "new": "new",
     "pages": "pages",
+    "rename": "rename",
     "schema": "schema",
     "status": "status",
     "sync": "sync",

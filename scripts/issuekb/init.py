@@ -4,8 +4,9 @@ The sources are package data under `issuekb/scaffold/`. Files named `*.tmpl` are
 `string.Template` (`$upstream`, `$fork`, `$kb_repo`, `$site_name`, `$site_description`, `$site_url`);
 the others are copied byte for byte. This repository's own templates/, overrides/, workflows,
 pre-commit hooks and Material settings are kept identical to the scaffold by tests/test_init.py, so
-the two cannot drift apart. Nothing here writes: the command writes what `render_scaffold` returns,
-after `blocked` found nothing in the way. Three files are generated: requirements.txt and constraints.txt (how the
+the two cannot drift apart. `render_jobs` adapts the Makefile, the workflows and the hooks to where the
+knowledge base sits and how its jobs run (`issuekb.adopt` decides that). Nothing here writes: the
+command writes what `issuekb.adopt.plan_adoption` chose, after `blocked` found nothing in the way. Three files are generated: requirements.txt and constraints.txt (how the
 new repository installs issuekb, see `issuekb.install_spec`) and TRACKING.md (the board of the empty
 knowledge base, so that a fresh repository passes `issuekb tracking --check`).
 """
@@ -13,6 +14,7 @@ knowledge base, so that a fresh repository passes `issuekb tracking --check`).
 from __future__ import annotations
 
 import json
+import re
 import string
 from dataclasses import dataclass
 from importlib.resources import files as package_files
@@ -26,9 +28,11 @@ __all__ = [
     "SCAFFOLD",
     "Settings",
     "blocked",
+    "check_kb_dir",
     "check_repo",
     "default_site_name",
     "default_site_url",
+    "render_jobs",
     "render_scaffold",
     "settings_problems",
 ]
@@ -53,6 +57,8 @@ SCAFFOLD: tuple[tuple[str, str], ...] = (
 TEMPLATE_SUFFIX = ".tmpl"
 #: keeps the empty analyses/ folder in git (the loader skips dot files)
 KEEP_FILE = "analyses/.gitkeep"
+#: a --kb-dir: relative, plain names (it is written unquoted into the workflows' YAML)
+_KB_DIR_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,18 @@ def check_repo(option: str, value: str) -> str | None:
     """Why `value` is not a GitHub `owner/name`, or None when it is one."""
     if not REPO_RE.match(value) or value.split("/", 1)[1] in {".", ".."}:
         return f"{option}: {value!r} is not a GitHub repository name (owner/name)"
+    return None
+
+
+def check_kb_dir(value: str) -> str | None:
+    """Why `value` cannot be a --kb-dir (a relative folder inside the repository), or None."""
+    if value == ".":
+        return None
+    if not _KB_DIR_RE.match(value) or any(part in {".", ".."} for part in value.split("/")):
+        return (
+            f"--kb-dir: {value!r} must be a relative folder inside the repository, named with letters, "
+            "digits, '.', '_' and '-' (for instance kb or docs/issues)"
+        )
     return None
 
 
@@ -135,7 +153,7 @@ def _yaml_variables(settings: Settings) -> dict[str, str]:
 def _requirements(settings: Settings) -> str:
     lines = [
         "# How `make` installs issuekb into .venv (written by `issuekb init`). One PEP 508 line: a git URL",
-        f"# ({PACKAGE} @ git+https://github.com/OWNER/REPO@TAG), a wheel URL, or a local folder (file:///...).",
+        f"# ({PACKAGE} @ git+https://github.com/OWNER/REPO@COMMIT), a version ({PACKAGE}==0.1.0) or a wheel URL.",
     ]
     if is_local(settings.requirement):
         lines.append("# A local folder works on this machine only: GitHub Actions needs a URL here.")
@@ -180,9 +198,49 @@ def render_scaffold(root: Path, settings: Settings) -> dict[str, str]:
     return out
 
 
-def blocked(root: Path, targets: list[str], *, force: bool) -> list[str]:
-    """Why writing `targets` under `root` is refused: files that exist (unless `force`), or paths in the
-    way that are not folders (a file where a folder must go, a folder where a file must go)."""
+def _workflow(text: str, kb_rel: str, make: str) -> str:
+    """A workflow that runs `make` (as `make`) in `kb_rel`, relative to the git root."""
+    text = re.sub(r"(?m)^(\s+run: )make ", lambda m: f"{m.group(1)}{make} ", text)
+    if kb_rel == ".":
+        return text
+    defaults = f"\ndefaults:\n  run:\n    working-directory: {kb_rel}\n"
+    text = text.replace(
+        "\npermissions:\n  contents: read\n", "\npermissions:\n  contents: read\n" + defaults, 1
+    )
+    return re.sub(r"(?m)^(\s+path: )site$", lambda m: f"{m.group(1)}{kb_rel}/site", text)
+
+
+def _pre_commit(text: str, kb_rel: str, make: str) -> str:
+    """The hooks, run from the git root, for a knowledge base in `kb_rel` whose jobs run as `make`."""
+    folder = "" if kb_rel == "." else f" -C {kb_rel}"
+    text = text.replace("make -s venv", f"{make} -s{folder} venv")
+    if kb_rel == ".":
+        return text
+    text = text.replace(".venv/bin/issuekb check", f"{kb_rel}/.venv/bin/issuekb check --root {kb_rel}")
+    text = text.replace(
+        ".venv/bin/issuekb tracking --check", f"{kb_rel}/.venv/bin/issuekb tracking --root {kb_rel} --check"
+    )
+    return text.replace("files: ^(", f"files: ^{re.escape(kb_rel)}/(")
+
+
+def render_jobs(files: dict[str, str], kb_rel: str, names: dict[str, str], make: str) -> dict[str, str]:
+    """The scaffold files that name other files or run make, rendered for a knowledge base in `kb_rel`
+    (relative to the git root) whose requirement files are called `names[...]` and whose jobs run with
+    `make` (`make` or `make -f issuekb.mk`). Paths are relative to the knowledge base, as in `files`."""
+    makefile = files["Makefile"]
+    for usual, name in names.items():
+        makefile = makefile.replace(usual, name)
+    out = {"Makefile": makefile}
+    out[".pre-commit-config.yaml"] = _pre_commit(files[".pre-commit-config.yaml"], kb_rel, make)
+    for rel, text in files.items():
+        if rel.startswith(".github/workflows/"):
+            out[rel] = _workflow(text, kb_rel, make)
+    return out
+
+
+def blocked(root: Path, targets: list[str]) -> list[str]:
+    """Why writing `targets` under `root` is refused: paths in the way that are not folders (a file
+    where a folder must go, a folder where a file must go)."""
     problems: list[str] = []
     if root.exists() and not root.is_dir():
         return [f"{root} is not a folder"]
@@ -195,6 +253,4 @@ def blocked(root: Path, targets: list[str], *, force: bool) -> list[str]:
         else:
             if path.is_dir():
                 problems.append(f"{rel} is a folder")
-            elif path.exists() and not force:
-                problems.append(f"{rel} exists")
     return problems

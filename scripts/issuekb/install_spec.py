@@ -2,8 +2,11 @@
 
 issuekb is not published on a package index, so the new repository's `requirements.txt` names where it
 comes from with one PEP 508 line: a git URL (`issuekb @ git+https://github.com/OWNER/REPO@TAG`), a wheel
-or sdist URL, or a local folder or file (`issuekb @ file:///...`). By default that is where the running
-issuekb was installed from (its `direct_url.json`, PEP 610), pinned to the exact commit for git.
+or sdist URL, or (asked for by name, for tests on one machine) a local folder or file. By default it is
+where the running issuekb was installed from (its `direct_url.json`, PEP 610), pinned to the exact
+commit for git; an installation from a clone on this machine is named by the clone's address instead
+(`repository_url`: its git remote `origin`, else `[project.urls] Repository` of its pyproject.toml)
+and its checked-out commit, never by the local folder. With no address at all it is `issuekb==VERSION`.
 
 The new repository's `constraints.txt` pins every runtime dependency of issuekb to the version installed
 next to the issuekb that runs `init`: the versions it was tested with here, read from the environment,
@@ -13,8 +16,13 @@ never from a hand-kept list.
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import tomllib
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -24,7 +32,9 @@ __all__ = [
     "SourceError",
     "default_requirement",
     "dependency_pins",
+    "git_output",
     "is_local",
+    "repository_url",
     "requirement_for",
     "requirement_from_direct_url",
 ]
@@ -96,8 +106,57 @@ def requirement_from_direct_url(info: object, version: str) -> str:
     return _checked(f"{PACKAGE} @ {url}")
 
 
+def git_output(folder: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.strip() or None
+
+
+def _https(remote: str) -> str | None:
+    """A git remote as an https address pip can clone without keys; None for a remote on this machine."""
+    scp = re.fullmatch(r"[\w.-]+@([\w.-]+):(?!/)(.+)", remote)
+    if scp:
+        return f"https://{scp.group(1)}/{scp.group(2)}"
+    ssh = re.fullmatch(r"(?:ssh|git)://(?:[\w.-]+@)?([\w.-]+)(?::\d+)?/(.+)", remote)
+    if ssh:
+        return f"https://{ssh.group(1)}/{ssh.group(2)}"
+    return remote if remote.startswith(("https://", "http://")) else None
+
+
+def repository_url(checkout: Path) -> str | None:
+    """The public address of the issuekb repository `checkout` is a clone of: its git remote `origin`
+    (an ssh address turned into https), else `[project.urls]` Repository (or Source) of its
+    pyproject.toml; None when neither names one."""
+    remote = git_output(checkout, "remote", "get-url", "origin")
+    if remote and (url := _https(remote)):
+        return url
+    try:
+        project = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    urls = {str(k).lower(): v for k, v in (project.get("urls") or {}).items()}
+    url = urls.get("repository") or urls.get("source")
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+def requirement_from_checkout(checkout: Path, version: str) -> str:
+    """The requirements line for issuekb installed from the local clone `checkout`: its address pinned to
+    the checked-out commit (or to the tag `vVERSION` outside git); `issuekb==VERSION` with no address."""
+    url = repository_url(checkout)
+    if url is None:
+        return f"{PACKAGE}=={version}"
+    commit = git_output(checkout, "rev-parse", "HEAD")
+    return _checked(f"{PACKAGE} @ git+{url}@{commit or f'v{version}'}")
+
+
 def default_requirement() -> str:
-    """Where the running issuekb came from, as a requirements line."""
+    """Where the running issuekb came from, as a requirements line that installs on another machine."""
     try:
         dist = distribution(PACKAGE)
     except PackageNotFoundError as exc:
@@ -106,7 +165,13 @@ def default_requirement() -> str:
         info = json.loads(dist.read_text("direct_url.json") or "null")
     except json.JSONDecodeError:
         info = None
-    return requirement_from_direct_url(info, dist.version)
+    line = requirement_from_direct_url(info, dist.version)
+    if is_local(line):
+        folder = Path(url2pathname(urlsplit(Requirement(line).url or "").path))
+        if (folder / "pyproject.toml").is_file():
+            return requirement_from_checkout(folder, dist.version)
+        return f"{PACKAGE}=={dist.version}"  # a wheel or archive on this machine
+    return line
 
 
 def is_local(line: str) -> bool:

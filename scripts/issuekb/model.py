@@ -8,7 +8,6 @@ every file. Upstream issues are `IssueRef`s; fork pull requests are plain ints i
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ _STATUS_VALUES = tuple(s.value for s in Status)
 _RESOLUTION_VALUES = tuple(v.value for v in Resolution)
 #: The fields read as dates, and so the only ones compared with the day ("not in the future").
 DATE_FIELDS = ("reported", "analyzed", "resolved_on")
+DATE_ORDER_HELP = "An issue is analysed and resolved on or after the day it was reported."
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,14 +237,19 @@ def _text(value: object) -> str | None:
 
 
 def _check_date_order(r: FieldReader, dates: dict[str, dt.date | None]) -> None:
-    known = [(name, value) for name, value in dates.items() if value is not None]
-    for (first, a), (second, b) in itertools.pairwise(known):
-        if b < a:
+    """An issue is analysed and resolved on or after the day it was reported. `resolved_on` before
+    `analyzed` is allowed: an issue is often analysed after its fix."""
+    reported = dates.get("reported")
+    if reported is None:
+        return
+    for name in ("analyzed", "resolved_on"):
+        value = dates.get(name)
+        if value is not None and value < reported:
             r.error(
                 "date-order",
-                second,
-                f"Field '{second}' ({b.isoformat()}) is before '{first}' ({a.isoformat()})",
-                "Dates must be in order: reported <= analyzed <= resolved_on.",
+                name,
+                f"Field '{name}' ({value.isoformat()}) is before 'reported' ({reported.isoformat()})",
+                DATE_ORDER_HELP,
             )
 
 

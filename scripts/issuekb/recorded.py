@@ -1,7 +1,9 @@
 """Recorded API listings for `issuekb sync --from FILE`: a JSON array of issue objects as GitHub returns them.
 
 Each item is read by the same code as a live answer (`issuekb.apirecords`), and every problem is a
-diagnostic located at the line where its item starts, so one run reports every bad item of the file.
+diagnostic located at the line where its item starts, so one run reports every bad item of the file. An
+item whose fields are all null (the recording could not find the issue) is skipped with a warning.
+Several files are merged by `merge_recordings`: for one issue the item updated last wins.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from issuekb.apirecords import MalformedDataError, is_pull, issue_from_api, pull
 from issuekb.diagnostics import Diagnostic
 from issuekb.upstream import IssueState, PullState
 
-__all__ = ["RecordedItem", "read_recorded"]
+__all__ = ["RecordedItem", "merge_recordings", "not_found", "read_recorded"]
+
+#: the fields an item the recording could not find may still carry (where it was looked for)
+_ADDRESS_KEYS = frozenset({"number", "url", "html_url", "repository_url"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,20 @@ def read_recorded(path: Path, rel: str, default_repo: str) -> tuple[list[Recorde
     items: list[RecordedItem] = []
     diags: list[Diagnostic] = []
     for line, value in elements:
+        if not_found(value):
+            assert isinstance(value, dict)
+            number = value.get("number")
+            named = f"Issue #{number}" if isinstance(number, int) else "An item"
+            diags.append(
+                Diagnostic.warning(
+                    "sync-from-not-found",
+                    rel,
+                    line,
+                    f"{named} holds no data (every field is null): the recording could not find it; skipped",
+                    "Its stored state, if any, is left untouched; record it again or sync it live.",
+                )
+            )
+            continue
         try:
             issue = issue_from_api(value)
             assert isinstance(value, dict)  # issue_from_api accepts only objects
@@ -85,3 +104,31 @@ def read_recorded(path: Path, rel: str, default_repo: str) -> tuple[list[Recorde
             continue
         items.append(RecordedItem(repo_of(value) or default_repo, line, issue, is_pull(value), pull))
     return items, diags
+
+
+def not_found(value: object) -> bool:
+    """True for an item the recording could not find: an object whose fields, except where it was
+    looked for (number and addresses), are all null."""
+    return (
+        isinstance(value, dict)
+        and any(key not in _ADDRESS_KEYS for key in value)
+        and all(value[key] is None for key in value if key not in _ADDRESS_KEYS)
+    )
+
+
+def merge_recordings(recordings: list[list[RecordedItem]]) -> list[RecordedItem]:
+    """The items of several recordings as one listing: for each (repository, number) the item with the
+    later `updated_at` (on a tie, or when a time is missing, the one from the later recording), in the
+    order the kept items were first met."""
+    kept: dict[tuple[str, int], RecordedItem] = {}
+    for items in recordings:
+        for item in items:
+            key = (item.repo.lower(), item.issue.number)
+            old = kept.get(key)
+            if old is None or not (
+                old.issue.updated_at
+                and item.issue.updated_at
+                and item.issue.updated_at < old.issue.updated_at
+            ):
+                kept[key] = item
+    return list(kept.values())

@@ -8,7 +8,7 @@ Scopes:
 - `check`: a property of the analyses themselves; the golden broken knowledge base shows each one.
 - `environment`: the surroundings, not the content (an unreadable file, a missing folder, an unusable
   git clone); tested one by one, since a committed folder cannot hold them.
-- `state`: the upstream state file written by sync.
+- `state`: the upstream state file written by sync, and what the analyses say against it.
 - `sync`: the inputs of `issuekb sync` (a recorded listing read with `--from`).
 - `import`: the legacy knowledge base read by `issuekb import`.
 - `site`: the hand-written pages beside the generated ones (`issuekb pages`; the MkDocs plugin warns).
@@ -63,7 +63,11 @@ _ALL = (
     Rule("folder-number", _E, "The folder's number must equal `issue`."),
     Rule("date-invalid", _E, "Dates must be real dates written YYYY-MM-DD."),
     Rule("date-future", _E, "Dates must not be in the future."),
-    Rule("date-order", _E, "Dates must be in order: reported <= analyzed <= resolved_on."),
+    Rule(
+        "date-order",
+        _E,
+        "analyzed and resolved_on must not be before reported (resolved_on may precede analyzed).",
+    ),
     Rule("resolution-required", _E, "A resolved or archived analysis must have a resolution."),
     Rule("resolution-open", _W, "An analysis that is not resolved or archived should have no resolution."),
     Rule("resolved-open", _W, "An analysis that is not resolved or archived should have no resolved_on."),
@@ -112,6 +116,18 @@ _ALL = (
     Rule(
         "state-invalid", _E, "Every entry of the upstream state file must have the expected fields.", "state"
     ),
+    Rule(
+        "upstream-reported",
+        _W,
+        "reported should be the day the upstream issue was opened, as the state file records it.",
+        "state",
+    ),
+    Rule(
+        "upstream-reporter",
+        _W,
+        "reporter should be the upstream issue's author, as the state file records it.",
+        "state",
+    ),
     # sync's inputs
     Rule("sync-from-unreadable", _E, "A recorded listing given to sync must be readable.", "sync"),
     Rule("sync-from-json", _E, "A recorded listing must be valid JSON.", "sync"),
@@ -122,6 +138,12 @@ _ALL = (
         "sync",
     ),
     Rule("sync-from-item", _E, "Every item of a recorded listing must be a GitHub issue object.", "sync"),
+    Rule(
+        "sync-from-not-found",
+        _W,
+        "An item of a recorded listing whose fields are all null (not found) is skipped.",
+        "sync",
+    ),
     # the legacy importer's inputs
     Rule("import-unreadable", _E, "Every legacy file must be readable.", "import"),
     Rule("import-encoding", _E, "Every legacy file must be UTF-8.", "import"),

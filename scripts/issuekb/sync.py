@@ -93,6 +93,7 @@ class RepoReport:
     listings: int = 0
     not_modified: bool = False
     ignored: int = 0
+    stored: int = 0  # recorded items of tracked issues and pull requests merged into the state
     missing: int = 0
     older: int = 0
     problem: str = ""  # the repository could not be synced
@@ -327,8 +328,10 @@ def _merge_recorded(
                 ):
                     report.older += 1
                 else:
+                    report.stored += 1
                     _keep(out.changes, merge_issue(repo, dataclasses.replace(item.issue, etag=None)))
             if item.pull is not None and number in wanted.pulls:
+                report.stored += number not in wanted.issues
                 _keep(out.changes, merge_pull(repo, item.pull))
         report.missing = len(wanted.issues - seen)
         if len(out.changes) > first_change:

@@ -59,11 +59,13 @@ def command(
 
     ISSUE is a number (1234), or owner/name#1234 for another repository. Title, reporter and reported
     date come from the upstream state file when the issue was synced, else from GitHub (same token and
-    API settings as `issuekb sync`), else they are left marked "unknown - fill in". The new file passes
+    API settings as `issuekb sync`), else they are left marked "unknown - fill in"; the folder needs a
+    title or --slug for its name. `issuekb rename` renames it later. The new file passes
     `issuekb check`; the template's guidance lines are warnings until you replace them.
 
-    Refuses, writing nothing (exit 2), when the issue already has an analysis, the number is not a
-    positive integer, the slug or repository is not a plain name, or the folder cannot be written.
+    Refuses, writing nothing (exit 2), when the issue already has an analysis, its title is not known
+    and neither --title nor --slug is given (offline, not synced), the number is not a positive
+    integer, the slug or repository is not a plain name, or the folder cannot be written.
     """
     from issuekb.new import (
         check_slug,
@@ -97,7 +99,15 @@ def command(
     prefill, messages = _prefill(config, ref, offline=offline)
     if title is not None:
         prefill = dataclasses.replace(prefill, title=title.strip())
-    folder = config.analyses_dir / folder_name(ref, slug or slugify(prefill.title or "") or "untitled")
+    if slug is None and not prefill.title:
+        for message in messages:
+            click.echo(message, err=True)
+        raise CouldNotRun(
+            f"the title of {ref} is not known, so its folder cannot be named; nothing was written.\n"
+            f'Give it: issuekb new {arg} --title "..." (or --slug NAME), or run `issuekb sync` first. '
+            f"`issuekb rename {arg}` renames the folder later from the synced title."
+        )
+    folder = config.analyses_dir / folder_name(ref, slug or slugify(prefill.title or "") or "issue")
     texts = _render(config, ref, prefill, ["analysis.md", *extra], folder, day)
     if folder.exists():
         raise CouldNotRun(f"{config.rel(folder)} already exists; choose another --slug")

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
 from issuekb.schema import Resolution, Status
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.refs import IssueRef
 
 __all__ = ["command"]
 
@@ -72,7 +76,8 @@ def command(
     issuekb status 1159 resolved --duplicate-of 1143
 
     Only the lines that must change are edited (a value keeps its quoting and comment, a list its
-    style, a missing key goes next to its neighbours); every other byte stays. The change is printed as
+    style, a missing key goes next to its neighbours); every other byte stays. An empty reporter or
+    reported is filled from the upstream state file when the issue was synced. The change is printed as
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
     from issuekb.diagnostics import Severity, format_diagnostics
@@ -119,6 +124,7 @@ def command(
         new = _edit(
             data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
         )
+        new = _fill_from_state(config, ref, meta, new)
     except EditError as exc:
         raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
     if new == data:
@@ -173,6 +179,24 @@ def _edit(
         new_status == Status.RESOLVED and meta.get("status") != Status.RESOLVED and "resolved_on" not in meta
     ):
         editor.set("resolved_on", day)
+    return editor.to_bytes()
+
+
+def _fill_from_state(config: Config, ref: IssueRef, meta: dict[str, Any], data: bytes) -> bytes:
+    """`data` with an empty `reporter` or `reported` filled from the upstream state file (after a
+    sync); unchanged when the state file does not know the issue or cannot be read."""
+    from issuekb.frontmatter_edit import FrontMatterEditor
+    from issuekb.upstream import load_state
+    from issuekb.upstream_facts import missing_facts
+
+    state, problems = load_state(config.state_file, config.rel(config.state_file))
+    issue = state.issue(ref) if not problems else None
+    facts = missing_facts(meta, issue) if issue is not None else {}
+    if not facts:
+        return data
+    editor = FrontMatterEditor.from_bytes(data)
+    for key, value in facts.items():
+        editor.set(key, value)
     return editor.to_bytes()
 
 

@@ -70,11 +70,15 @@ def _repo_line(report: RepoReport, recorded: str | None) -> str:
         f"{_plural(len(report.tracked.pulls), 'pull request')} tracked"
     )
     if recorded is not None:
-        line = (
-            f"{report.repo}: {_plural(report.listed, 'issue')} in {recorded} ({tracked}); "
-            f"{report.ignored} not tracked, {report.missing} tracked but not in the file"
-        )
-        return line + (f", {report.older} older than the stored state (kept)" if report.older else "")
+        parts = [
+            f"{report.repo}: {_plural(report.listed, 'item')} in {recorded}",
+            f"stored {report.stored} (of {tracked})",
+            f"skipped {report.ignored} that no analysis names",
+        ]
+        untouched = [f"{report.missing} tracked issues in no file"]
+        if report.older:
+            untouched.append(f"{report.older} older than the stored state")
+        return "; ".join(parts) + "; left untouched: " + ", ".join(untouched)
     if report.not_modified:
         listing = "not modified (304)"
     else:
@@ -107,10 +111,11 @@ def _report(outcome: Outcome, dry_run: bool, recorded: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option(
     "--from",
-    "from_file",
+    "from_files",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Read a recorded listing (a JSON array of GitHub issue objects) instead of calling GitHub.",
+    multiple=True,
+    help="Read a recorded listing (a JSON array of GitHub issue objects) instead of calling GitHub; "
+    "repeat to merge several (for one issue the item updated last wins).",
 )
 @click.option(
     "--timeout", type=click.IntRange(1, 600), default=30, show_default=True, help="Seconds per request."
@@ -121,7 +126,7 @@ def command(
     repo: str | None,
     full: bool,
     dry_run: bool,
-    from_file: Path | None,
+    from_files: tuple[Path, ...],
     timeout: int,
     retry_delay: float,
 ) -> None:
@@ -155,15 +160,16 @@ def command(
             raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
         only = frozenset({repo.lower()})
     if not tracked:
-        if from_file is not None and not from_file.is_file():
-            raise CouldNotRun(f"cannot read the recorded listing {from_file}: no such file")
+        for from_file in from_files:
+            if not from_file.is_file():
+                raise CouldNotRun(f"cannot read the recorded listing {from_file}: no such file")
         click.echo("No analysis names an upstream issue: nothing to sync.")
         return
     options = Options(full=full, dry_run=dry_run, only=only, prune=not broken)
     state_rel = config.rel(config.state_file)
     try:
-        if from_file is not None:
-            outcome, stats = _recorded(config, from_file, repo or config.upstream, tracked, options)
+        if from_files:
+            outcome, stats = _recorded(config, from_files, repo or config.upstream, tracked, options)
         else:
             outcome, stats = _live(config, tracked, options, timeout, retry_delay)
     except SyncLockedError as exc:
@@ -174,7 +180,7 @@ def command(
     except OSError as exc:  # the lock or the state file cannot be written
         raise CouldNotRun(f"cannot write next to {state_rel}: {exc.strerror or exc}") from None
 
-    _report(outcome, dry_run, from_file.name if from_file is not None else None)
+    _report(outcome, dry_run, _names(from_files) if from_files else None)
     if outcome.stopped is not None:
         if outcome.wrote:
             click.echo(
@@ -198,20 +204,35 @@ def command(
         raise SystemExit(1)
 
 
+def _names(paths: tuple[Path, ...]) -> str:
+    """The recorded listings' file names, as the summary and the state file's `source` name them."""
+    return ", ".join(dict.fromkeys(path.name for path in paths))
+
+
 def _recorded(
-    config: Config, path: Path, default_repo: str, tracked: dict[str, Tracked], options: Options
+    config: Config, paths: tuple[Path, ...], default_repo: str, tracked: dict[str, Tracked], options: Options
 ) -> tuple[Outcome, None]:
-    """Merge a recorded listing: no network, no token; the sync time comes from the data."""
-    from issuekb.diagnostics import format_diagnostics
-    from issuekb.recorded import read_recorded
+    """Merge recorded listings: no network, no token; the sync time comes from the data. Items the
+    recordings could not find are skipped with a warning; any other bad item stops before writing."""
+    from issuekb.diagnostics import Severity, format_diagnostics
+    from issuekb.recorded import merge_recordings, read_recorded
     from issuekb.sync import run_sync
 
-    rel = config.rel(path)
-    items, diags = read_recorded(path, rel, default_repo)
+    recordings = []
+    diags = []
+    for path in paths:
+        items, found = read_recorded(path, config.rel(path), default_repo)
+        recordings.append(items)
+        diags.extend(found)
     if diags:
         click.echo(format_diagnostics(diags), nl=False, err=True)
-        raise CouldNotRun(f"{rel} is not a usable recorded listing; nothing was written")
-    return run_sync(config, tracked, options, recorded=(items, path.name)), None
+    errors = [d for d in diags if d.severity is Severity.ERROR]
+    if errors:
+        bad = ", ".join(dict.fromkeys(d.path for d in errors))
+        raise CouldNotRun(f"{bad}: not a usable recorded listing; nothing was written")
+    if len(diags) > len(errors):
+        click.echo(f"skipped {_plural(len(diags), 'item')} the recording could not find (warnings above)")
+    return run_sync(config, tracked, options, recorded=(merge_recordings(recordings), _names(paths))), None
 
 
 def _live(
