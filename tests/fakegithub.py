@@ -104,6 +104,8 @@ class _Fault:
     headers: dict[str, str]
     delay: float = 0.0
     path: str | None = None
+    #: seconds between two bytes of the answer (a server that drips its answer)
+    drip: float = 0.0
 
 
 class FakeGitHub:
@@ -119,6 +121,10 @@ class FakeGitHub:
         self._limit = limit
         self._used = 0
         self._secondary = False
+        #: headers added to (or replacing those of) every answer, e.g. unusable rate-limit values
+        self.extra_headers: dict[str, str] = {}
+        #: True: every listing page links (rel="next") to itself
+        self.self_link = False
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -247,15 +253,22 @@ class FakeGitHub:
         with self._lock:
             self._faults.extend(_Fault(status, body, {}, delay, path) for _ in range(times))
 
-    def malformed(self, times: int = 1, *, path: str | None = None) -> None:
-        """The next `times` requests answer 200 with a body that is not JSON."""
+    def malformed(
+        self, times: int = 1, *, path: str | None = None, body: str = '[{"number": 1, "title": '
+    ) -> None:
+        """The next `times` requests answer 200 with `body`, by default one that is not JSON."""
         with self._lock:
-            self._faults.extend(_Fault(200, '[{"number": 1, "title": ', {}, 0.0, path) for _ in range(times))
+            self._faults.extend(_Fault(200, body, {}, 0.0, path) for _ in range(times))
 
     def slow(self, seconds: float, times: int = 1) -> None:
         """The next `times` requests are answered normally, after `seconds`."""
         with self._lock:
             self._faults.extend(_Fault(0, "", {}, seconds) for _ in range(times))
+
+    def drip(self, seconds_per_byte: float, times: int = 1) -> None:
+        """The next `times` requests are answered normally, one byte every `seconds_per_byte`."""
+        with self._lock:
+            self._faults.extend(_Fault(0, "", {}, drip=seconds_per_byte) for _ in range(times))
 
     def limit_after(self, requests: int, *, secondary: bool = False) -> None:
         """Allow `requests` more counted requests, then 403 (or 429 with Retry-After when `secondary`)."""
@@ -387,8 +400,11 @@ class FakeGitHub:
         last = max((len(items) + per_page - 1) // per_page, 1)
         chosen = items[(page - 1) * per_page : page * per_page]
         links = []
-        for rel, target in (("prev", page - 1), ("next", page + 1), ("last", last), ("first", 1)):
-            if (rel in ("prev", "first") and page > 1) or (rel in ("next", "last") and page < last):
+        next_page = page if self.self_link else page + 1
+        for rel, target in (("prev", page - 1), ("next", next_page), ("last", last), ("first", 1)):
+            if (rel in ("prev", "first") and page > 1) or (
+                rel in ("next", "last") and (page < last or self.self_link)
+            ):
                 url = f"{self.url}{path}?" + urllib.parse.urlencode({**query, "page": str(target)})
                 links.append(f'<{url}>; rel="{rel}"')
         headers = {"Link": ", ".join(links)} if links else {}
@@ -410,14 +426,31 @@ class FakeGitHub:
             token_ok = token is None or self.tokens is None or token in self.tokens
             status, extra, text = self._respond(parsed.path, query, token, token_ok, etag_asked, fault)
             self.log.append(LoggedRequest("GET", parsed.path, query, etag_asked, token, status))
-        handler.send_response(status)
-        for name, value in extra.items():
-            handler.send_header(name, value)
         payload = text.encode("utf-8") if status != 304 else b""
+        if fault is not None and fault.drip:
+            self._drip(handler, status, {**extra, **self.extra_headers}, payload, fault.drip)
+            return
+        handler.send_response(status)
+        for name, value in {**extra, **self.extra_headers}.items():
+            handler.send_header(name, value)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
+
+    @staticmethod
+    def _drip(handler: _Handler, status: int, headers: dict[str, str], payload: bytes, pause: float) -> None:
+        """The whole answer, status line and headers included, one byte at a time."""
+        lines = [f"HTTP/1.1 {status} OK", *(f"{k}: {v}" for k, v in headers.items())]
+        lines += ["Content-Type: application/json; charset=utf-8", f"Content-Length: {len(payload)}"]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
+        try:
+            for i in range(len(raw)):
+                handler.wfile.write(raw[i : i + 1])
+                handler.wfile.flush()
+                threading.Event().wait(pause)
+        except OSError:  # the client gave up
+            handler.close_connection = True
 
     def _respond(
         self,

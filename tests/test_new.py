@@ -409,6 +409,7 @@ def test_state_file_comes_first_and_offline_asks_nobody(root: Path, github: Fake
     [
         (lambda gh: gh.delete("acme/widget", 1187, 404), TOKEN, "GitHub answered 404: no such issue"),
         (lambda gh: None, "ghp_wrong", "GitHub rejected the token from GH_TOKEN (401"),
+        (lambda gh: None, "ghp_two\nlines", "the token in GH_TOKEN holds a space or line break"),
         (
             lambda gh: gh.malformed(),
             TOKEN,

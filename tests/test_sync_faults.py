@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import fcntl
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fakegithub import FakeGitHub
-from issuekb.github import GitHubClient, ServerError, Token
+from issuekb.github import GitHubClient, MalformedResponseError, ServerError, Token
 from issuekb.syncstate import lock_path
 from issuekb.upstream import load_state, parse_state
 from syncenv import invoke, track
@@ -312,3 +313,136 @@ def test_no_network_leaves_an_existing_file_as_it_was(kb_root: Path, synced: byt
     assert result.exit_code == 2
     assert result.stdout == ""
     assert state_bytes(kb_root) == synced  # not even `source` moved to the unreachable URL
+
+
+# -- misbehaving servers and hostile settings ------------------------------------------------------------
+def test_a_link_to_the_same_page_stops_at_once(kb_root: Path, gh: FakeGitHub, synced: bytes) -> None:
+    gh.change(REPO, [5])
+    gh.self_link = True
+    result = invoke(kb_root, gh.url, env=TOKEN)
+    assert result.exit_code == 2
+    assert 'links (rel="next") to a page already read' in result.stderr
+    assert gh.count() == 1
+    # the page itself was good: as after every stop, what was fetched before it is kept, whole
+    assert "wrote upstream-state.json: 1 change fetched before the stop" in result.stdout
+    assert_complete(kb_root)
+
+
+def test_a_listing_longer_than_the_page_limit_stops(gh: FakeGitHub) -> None:
+    gh.seed(REPO, 250)
+    with GitHubClient(gh.url, None, max_pages=2) as client:
+        pages = client.iter_listing(REPO, "2000-01-01T00:00:00Z")
+        assert len(next(pages).issues) == 100
+        assert len(next(pages).issues) == 100
+        with pytest.raises(MalformedResponseError, match="goes on past 2 pages"):
+            next(pages)
+    with GitHubClient(gh.url, None, max_pages=3) as client:
+        assert sum(len(p.issues) for p in client.iter_listing(REPO, "2000-01-01T00:00:00Z")) == 250
+
+
+def test_a_server_that_drips_its_answer_meets_the_total_deadline(
+    kb_root: Path, gh: FakeGitHub, synced: bytes
+) -> None:
+    gh.drip(0.2, times=4)  # a few hundred bytes at five a second: a minute per answer
+    started = time.monotonic()
+    result = invoke(kb_root, gh.url, "--timeout", "1", env=TOKEN)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: GitHub timed out for GET /repos/acme/widget/issues on 4 attempts; try again later\n"
+    )
+    assert elapsed < 12  # four attempts of one second, not four minutes
+    assert state_bytes(kb_root) == synced
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("X-RateLimit-Reset", "soon"),
+        ("X-RateLimit-Reset", "9" * 40),
+        ("X-RateLimit-Remaining", "1e999"),
+        ("X-RateLimit-Limit", "-5"),
+    ],
+)
+def test_unusable_rate_limit_headers_are_unknown_with_a_warning(
+    kb_root: Path, gh: FakeGitHub, synced: bytes, name: str, value: str
+) -> None:
+    gh.change(REPO, [5])
+    gh.extra_headers = {name: value}
+    result = invoke(kb_root, gh.url, env=TOKEN)
+    assert result.exit_code == 0, result.output
+    assert f"warning: the server sent an unusable {name} header" in result.stderr
+    assert "rate limit is taken as unknown" in result.stderr
+    assert f"{REPO}#5: changed" in result.stdout
+    assert_complete(kb_root)
+
+
+def test_an_absurd_retry_after_still_says_when_in_words(kb_root: Path, gh: FakeGitHub, synced: bytes) -> None:
+    gh.change(REPO, [5])
+    gh.limit_after(0, secondary=True)
+    gh.extra_headers = {"Retry-After": "9" * 5000, "X-RateLimit-Reset": "9" * 5000}
+    result = invoke(kb_root, gh.url, env=TOKEN)
+    assert result.exit_code == 2
+    assert "rate limit is used up" in result.stderr
+    assert "run the sync again later" in result.stderr
+    assert "Traceback" not in result.output
+    assert state_bytes(kb_root) == synced
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [("ghp_abc\ndef", "a space or line break"), ("ghp_täst", "the character U+00E4"), ("a b", "a space")],
+)
+def test_a_token_that_cannot_be_sent_is_refused_naming_its_variable(
+    kb_root: Path, gh: FakeGitHub, synced: bytes, value: str, what: str
+) -> None:
+    result = invoke(kb_root, gh.url, env={"GITHUB_TOKEN": value})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: the token in GITHUB_TOKEN holds {what}")
+    assert "printable ASCII without spaces" in result.stderr
+    assert value not in result.output
+    assert gh.count() == 0
+    assert state_bytes(kb_root) == synced
+
+
+def test_a_number_too_long_for_python_is_a_malformed_answer(
+    kb_root: Path, gh: FakeGitHub, synced: bytes
+) -> None:
+    gh.change(REPO, [5])
+    gh.malformed(body='[{"number": ' + "9" * 5000 + "}]")
+    result = invoke(kb_root, gh.url, env=TOKEN)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: the answer to GET /repos/acme/widget/issues holds a number too long or nesting too deep to read\n"
+    )
+    assert state_bytes(kb_root) == synced
+
+
+def test_user_info_in_the_api_url_is_neither_shown_nor_stored(kb_root: Path, gh: FakeGitHub) -> None:
+    gh.seed(REPO, 3)
+    track(kb_root, [1, 2])
+    with_password = gh.url.replace("http://", "http://alice:Pa55word@")
+    result = invoke(kb_root, with_password, env=TOKEN)
+    assert result.exit_code == 0, result.output
+    assert "GITHUB_API_URL holds a user name or password" in result.stderr
+    assert "Pa55word" not in result.output
+    assert "alice" not in result.output
+    state = state_bytes(kb_root).decode()
+    assert "Pa55word" not in state and "alice" not in state
+    assert f'"source": "{gh.url}"' in state
+    gh.stop()  # now unreachable: the error names the URL without the password
+    failed = invoke(kb_root, with_password, "--full", env=TOKEN)
+    assert failed.exit_code == 2
+    assert "cannot reach http://127.0.0.1:" in failed.stderr
+    assert "Pa55word" not in failed.output
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999", "http://127.0.0.1:port"])
+def test_a_port_out_of_range_is_one_line(kb_root: Path, url: str) -> None:
+    track(kb_root, [1])
+    result = invoke(kb_root, url)
+    assert result.exit_code == 2
+    assert "Error: the GitHub API URL " in result.stderr
+    assert "port" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (kb_root / "upstream-state.json").exists()

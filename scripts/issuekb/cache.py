@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from issuekb.cachestore import Base, Journal, read_base, read_journal, write_base, write_journal
+from issuekb.entries import entry_names
 from issuekb.fields import _DATE_RE  # the model's own pattern: the same dates are seen
 from issuekb.model import DATE_FIELDS, Analysis
 from issuekb.stored import StoredAnalysis, restore_analysis, store_analysis
@@ -235,8 +236,7 @@ class RecordCache:
         entry = self.entries.get(folder)
         if entry is not None and entry[0] == mtime and mtime != -1:
             return entry[1]
-        with os.scandir(folder) as inner:
-            return frozenset(e.name for e in inner if e.is_file())
+        return entry_names(folder)
 
     def check(self, folder: str, files: tuple[str, ...]) -> tuple[bool, _Stats | None]:
         """Whether the entry of `folder` holds for its `files` (analysis.md first) today, and their stats.

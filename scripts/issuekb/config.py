@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DEFAULTS", "Config", "ConfigError", "find_root", "load_config"]
+__all__ = ["DEFAULTS", "Config", "ConfigError", "find_root", "inside_root", "load_config"]
 
 REPO_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
@@ -64,9 +64,11 @@ class Config:
             value = merged[key]
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"issuekb option {key!r} must be a non-empty path")
-            return (root / value).resolve()
+            return inside_root(root, key, value, folder=key.endswith("_dir"))
 
         git = merged["git"]
+        if git is not None and not isinstance(git, str):
+            raise ConfigError(f"issuekb option 'git' must be a path, got {git!r}")
         return cls(
             root=root,
             upstream=merged["upstream"],
@@ -75,7 +77,7 @@ class Config:
             templates_dir=path("templates_dir"),
             state_file=path("state_file"),
             tracking_file=path("tracking_file"),
-            git=(root / git).resolve() if isinstance(git, str) and git else None,
+            git=_resolve("git", root / git) if git else None,
         )
 
     def rel(self, path: Path) -> str:
@@ -89,6 +91,30 @@ class Config:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def _resolve(key: str, path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links (RuntimeError before Python 3.13)
+        raise ConfigError(f"issuekb option {key!r}: cannot resolve {path}: {exc}") from None
+
+
+def inside_root(root: Path, key: str, value: str, *, folder: bool) -> Path:
+    """`value` (option `key`) resolved below the resolved `root`, symbolic links followed; a folder may be
+    the root itself, a file may not. Anything else is a `ConfigError` naming the option: every file the
+    tools write lies inside the knowledge base."""
+    if "\0" in value:
+        raise ConfigError(f"issuekb option {key!r} holds a NUL character")
+    resolved = _resolve(key, root / value)
+    if resolved == root and folder:
+        return resolved
+    if not resolved.is_relative_to(root) or resolved == root:
+        raise ConfigError(
+            f"issuekb option {key!r} ({value!r}) points outside the knowledge base {root}; "
+            "give a path inside the folder that holds mkdocs.yml (symbolic links are followed)"
+        )
+    return resolved
 
 
 class _TolerantLoader(yaml.SafeLoader):

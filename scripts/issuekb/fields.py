@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from issuekb.config import REPO_RE
 from issuekb.diagnostics import Diagnostic
 from issuekb.load import Document
-from issuekb.refs import IssueRef, parse_ref
+from issuekb.refs import MAX_NUMBER, IssueRef, parse_ref
 from issuekb.schema import FIELDS, PLACEHOLDER_RE, PLACEHOLDERS
 
 __all__ = ["FieldReader", "did_you_mean"]
@@ -44,6 +44,8 @@ def describe(value: object) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
@@ -110,6 +112,9 @@ class FieldReader:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             self.type_error(key, "a positive integer", value)
+            return None
+        if value > MAX_NUMBER:
+            self.type_error(key, f"a positive integer of at most {len(str(MAX_NUMBER))} digits", value)
             return None
         self._leading_zero(key, value)
         return value

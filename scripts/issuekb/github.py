@@ -5,6 +5,10 @@ PyGithub provides the connection, authentication, user agent and redirect follow
 
 - conditional requests (`If-None-Match` with a stored ETag) and their 304 answers;
 - `since` listings, followed page by page through `Link` headers;
+- a total deadline per request (`--timeout` bounds each socket read too, but a server that drips its
+  answer a byte at a time would otherwise hold a request for ever), a page limit and a visited set for
+  `Link` pagination, and rate-limit headers read defensively (an unusable value is unknown, with a
+  warning in `GitHubClient.warnings`);
 - its own bounded retry of 5xx answers and timeouts. PyGithub's retry is switched off (`retry=None`) so
   that every HTTP request is counted here, and so that a rate limit stops the sync instead of sleeping
   until the limit resets; PyGithub's pause between requests is switched off too;
@@ -14,6 +18,7 @@ PyGithub provides the connection, authentication, user agent and redirect follow
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -28,6 +33,7 @@ from typing import Any
 import github
 import requests
 from github import Auth, Github
+from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, RequestsResponse
 
 from issuekb.apirecords import (
     MalformedDataError,
@@ -52,9 +58,12 @@ from issuekb.githubtypes import (
     RequestStats,
     ServerError,
     Token,
+    TokenError,
     api_url,
     find_token,
+    public_url,
 )
+from issuekb.httpguard import DeadlineExceeded, deadline, page_key, rate_value
 from issuekb.upstream import IssueState, PullState
 
 __all__ = [
@@ -72,8 +81,10 @@ __all__ = [
     "RequestStats",
     "ServerError",
     "Token",
+    "TokenError",
     "api_url",
     "find_token",
+    "public_url",
     "quiet_library_logs",
 ]
 
@@ -81,6 +92,44 @@ USER_AGENT = "issuekb-sync"
 #: the longest pause between two attempts of a failed request, in seconds
 MAX_DELAY = 30.0
 _LINK_RE = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?(?P<rel>[a-z]+)"?')
+#: the most pages one listing may take (100 issues a page): past it the server is not GitHub's
+MAX_PAGES = 1000
+#: the headers PyGithub or sync read as numbers, as GitHub spells them
+_NUMBER_HEADERS = (
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Used",
+    "Retry-After",
+)
+
+
+def _checked_response(response: RequestsResponse, warnings: list[str]) -> RequestsResponse:
+    """`response` with every unusable rate-limit header removed (noted in `warnings`): PyGithub parses
+    them with `int(float(...))`, which raises on a word and overflows on a huge number."""
+    for name in _NUMBER_HEADERS:
+        value = response.headers.get(name)
+        if value is not None and rate_value(name, value, warnings) is None:
+            del response.headers[name]
+    return response
+
+
+class _Connection(HTTPRequestsConnectionClass):
+    """PyGithub's connection over `requests`, whose answers pass `_checked_response`."""
+
+    warnings: list[str]
+
+    def getresponse(self) -> RequestsResponse:
+        return _checked_response(super().getresponse(), self.warnings)
+
+
+class _SecureConnection(HTTPSRequestsConnectionClass):
+    """`_Connection` over https."""
+
+    warnings: list[str]
+
+    def getresponse(self) -> RequestsResponse:
+        return _checked_response(super().getresponse(), self.warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +157,25 @@ class GitHubClient:
         retries: int = 3,
         retry_delay: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        max_pages: int = MAX_PAGES,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = public_url(base_url.strip()).rstrip("/")
         self._base = urllib.parse.urlparse(self.base_url)
         if self._base.scheme not in ("http", "https") or not self._base.hostname:
             raise GitHubError(f"the GitHub API URL must be an http or https URL, got {self.base_url!r}")
+        try:
+            port = self._base.port
+        except ValueError:
+            raise GitHubError(
+                f"the GitHub API URL {self.base_url!r} names a port outside 1-65535; check GITHUB_API_URL"
+            ) from None
+        self.timeout = timeout
+        self.max_pages = max_pages
+        #: what was odd in the answers but did not stop the sync (e.g. an unusable rate-limit header)
+        self.warnings: list[str] = []
+        connection = _SecureConnection if self._base.scheme == "https" else _Connection
+        self._cnx = connection(self._base.hostname, port, timeout=timeout, retry=None)
+        self._cnx.warnings = self.warnings
         self.token_origin = token.origin if token else None
         self.retries = retries
         self.retry_delay = retry_delay
@@ -141,6 +204,7 @@ class GitHubClient:
         self.close()
 
     def close(self) -> None:
+        self._cnx.close()
         self._github.close()
 
     # -- requests ----------------------------------------------------------------------------------
@@ -156,16 +220,26 @@ class GitHubClient:
                 self._sleep(min(self.retry_delay * 2 ** (attempt - 1), MAX_DELAY))
             self.stats.requests += 1
             try:
-                status, raw_headers, body = self._github.requester.requestJson(
-                    "GET", url, parameters=dict(params or {}), headers=dict(headers)
-                )
-            except requests.Timeout:
+                with deadline(self.timeout):
+                    status, raw_headers, body = self._github.requester.requestJson(
+                        "GET", url, parameters=dict(params or {}), headers=dict(headers), cnx=self._cnx
+                    )
+            except (requests.Timeout, DeadlineExceeded):
                 failure = "timed out"
                 continue
             except requests.RequestException as exc:
                 raise NetworkError(f"cannot reach {self.base_url} ({_network_reason(exc)})") from None
             except (RuntimeError, AssertionError) as exc:  # PyGithub refuses redirects to another host
                 raise MalformedResponseError(f"{_path(url)}: refused redirect ({exc})") from None
+            except (
+                UnicodeError,
+                ValueError,
+                OverflowError,
+            ) as exc:  # never the values: they may hold secrets
+                raise MalformedResponseError(
+                    f"GET {_path(url)} on {self.base_url} could not be sent or its answer not read "
+                    f"({type(exc).__name__})"
+                ) from None
             response = _Response(status, {k.lower(): str(v) for k, v in raw_headers.items()}, body)
             self._note(response.headers)
             if status >= 500:
@@ -178,10 +252,10 @@ class GitHubClient:
 
     def _note(self, headers: Mapping[str, str]) -> None:
         self.last_date = http_date(headers.get("date")) or self.last_date
-        for attr, key in (("remaining", "remaining"), ("limit", "limit"), ("reset", "reset")):
-            value = headers.get(f"x-ratelimit-{key}")
-            if value is not None and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value.strip()):
-                setattr(self.stats, attr, int(float(value)))
+        for key in ("remaining", "limit", "reset"):
+            value = rate_value(f"X-RateLimit-{key.title()}", headers.get(f"x-ratelimit-{key}"), self.warnings)
+            if value is not None:
+                setattr(self.stats, key, value)
 
     def _fail(self, response: _Response, what: str) -> GitHubError:
         """The error for an answer that sync cannot use."""
@@ -207,6 +281,10 @@ class GitHubClient:
             raise MalformedResponseError(
                 f"the answer to GET {_path(url)} is not valid JSON ({exc.msg} at line {exc.lineno} "
                 f"column {exc.colno})"
+            ) from None
+        except (ValueError, RecursionError):  # a number of more than 4,300 digits, or absurd nesting
+            raise MalformedResponseError(
+                f"the answer to GET {_path(url)} holds a number too long or nesting too deep to read"
             ) from None
 
     # -- endpoints ---------------------------------------------------------------------------------
@@ -258,7 +336,14 @@ class GitHubClient:
             query["since"] = since
         params: dict[str, str] | None = query
         first = True
+        visited: set[str] = set()
         while url:
+            if len(visited) >= self.max_pages:
+                raise MalformedResponseError(
+                    f"the listing of {repo} goes on past {self.max_pages} pages; the server is not behaving "
+                    "as GitHub does (check GITHUB_API_URL)"
+                )
+            visited.add(page_key(url, params))
             response = self._get(url, params, etag if first else None)
             if response.status == 304 and first:
                 self.stats.not_modified += 1
@@ -284,6 +369,10 @@ class GitHubClient:
                 ) from None
             yield ListingPage(False, tuple(issues), pulls, response.headers.get("etag") if first else None)
             url = self._next_link(response.headers.get("link"), url)
+            if url and page_key(url, None) in visited:
+                raise MalformedResponseError(
+                    f'the answer to GET {_path(url)} links (rel="next") to a page already read'
+                )
             params = None
             first = False
 
@@ -318,7 +407,7 @@ def _message(body: str) -> str:
     """GitHub's `message` of an error answer, on one short line."""
     try:
         data = json.loads(body) if body else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return ""
     message = data.get("message") if isinstance(data, dict) else None
     return " ".join(str(message).split())[:200] if message else ""
@@ -342,13 +431,12 @@ def _network_reason(exc: requests.RequestException) -> str:
 def _rate_limited(headers: Mapping[str, str], stats: RequestStats) -> RateLimitedError:
     now = http_date(headers.get("date"))
     resume: dt.datetime | None = None
-    retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit() and now:
-        resume = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(
-            seconds=int(retry_after)
-        )
-    elif stats.reset is not None:
-        resume = dt.datetime.fromtimestamp(stats.reset, dt.UTC)
+    retry_after = rate_value("Retry-After", headers.get("retry-after"), [])
+    with contextlib.suppress(ValueError, OverflowError, OSError):  # past the year 9999: unknown
+        if retry_after is not None and now:
+            resume = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(seconds=retry_after)
+        elif stats.reset is not None:
+            resume = dt.datetime.fromtimestamp(stats.reset, dt.UTC)
     when = f"after {resume.strftime('%Y-%m-%d %H:%M:%S UTC')}" if resume else "later"
     used = f" ({stats.limit} requests an hour)" if stats.limit else ""
     return RateLimitedError(f"GitHub's rate limit is used up{used}; run the sync again {when}", resume)

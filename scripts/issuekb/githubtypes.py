@@ -29,8 +29,10 @@ __all__ = [
     "RequestStats",
     "ServerError",
     "Token",
+    "TokenError",
     "api_url",
     "find_token",
+    "public_url",
 ]
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -59,6 +61,10 @@ class MalformedResponseError(GitHubError):
 
 class RepoNotFoundError(GitHubError):
     """The repository does not exist or is not visible to this token (404 on its issue listing)."""
+
+
+class TokenError(GitHubError):
+    """The token cannot be sent in an HTTP header (a space, a line break, a character beyond ASCII)."""
 
 
 class RateLimitedError(GitHubError):
@@ -128,16 +134,46 @@ def api_url(env: Mapping[str, str]) -> str:
     return (env.get("GITHUB_API_URL") or "").strip().rstrip("/") or DEFAULT_API_URL
 
 
+def public_url(url: str) -> str:
+    """`url` without a user name and password (`http://user:pw@host` -> `http://host`): what may be
+    shown and stored. The API is never asked with them (the token goes in a header)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2]
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _check_token(value: str, origin: str) -> Token:
+    """A token that can be sent as it is: printable ASCII, no spaces; else a `TokenError` naming where
+    it came from (never the value)."""
+    bad = next((c for c in value if not ("!" <= c <= "~")), None)
+    if bad is not None:
+        what = "a space or line break" if bad.isspace() else f"the character U+{ord(bad):04X}"
+        raise TokenError(
+            f"the token in {origin} holds {what}; a GitHub token is printable ASCII without spaces "
+            f"(copy it again, or unset {origin})"
+        )
+    return Token(value, origin)
+
+
 def find_token(env: Mapping[str, str], gh: str | None, base_url: str = DEFAULT_API_URL) -> Token | None:
-    """`GH_TOKEN`, then `GITHUB_TOKEN`, then `gh auth token` when the `gh` CLI (path `gh`) exists."""
+    """`GH_TOKEN`, then `GITHUB_TOKEN`, then `gh auth token` when the `gh` CLI (path `gh`) exists.
+
+    Raises `TokenError` when the token found cannot be sent in a header."""
     for name in ("GH_TOKEN", "GITHUB_TOKEN"):
         value = (env.get(name) or "").strip()
         if value:
-            return Token(value, name)
+            return _check_token(value, name)
     if not gh:
         return None
     command = [gh, "auth", "token"]
-    host = urllib.parse.urlparse(base_url).hostname or ""
+    try:
+        host = urllib.parse.urlparse(base_url).hostname or ""
+    except ValueError:
+        host = ""
     if host and host != "api.github.com":
         command += ["--hostname", host]
     try:
@@ -145,6 +181,6 @@ def find_token(env: Mapping[str, str], gh: str | None, base_url: str = DEFAULT_A
     except (OSError, subprocess.SubprocessError):
         return None
     value = done.stdout.strip()
-    if done.returncode != 0 or not value or any(c.isspace() for c in value):
+    if done.returncode != 0 or not value:
         return None
-    return Token(value, "gh auth token")
+    return _check_token(value, "gh auth token")

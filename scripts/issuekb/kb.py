@@ -19,11 +19,13 @@ from issuekb.cache import FolderResult, RecordCache, Stats
 from issuekb.childpath import child_path
 from issuekb.config import Config
 from issuekb.diagnostics import Diagnostic, sort_key
+from issuekb.entries import entry_names, odd_entry
 from issuekb.load import load_document
 from issuekb.model import FOLDER_RE, Analysis, Companion, build_analysis
 from issuekb.refs import IssueRef
 from issuekb.schema import COMPANIONS
 from issuekb.validate import file_diagnostics, validate
+from issuekb.writes import TMP_SUFFIX, sweep_stale
 
 if TYPE_CHECKING:
     from issuekb.graph import LinkGraph
@@ -74,41 +76,48 @@ class KnowledgeBase:
 
 
 def _list_files(folder: str) -> frozenset[str]:
-    with os.scandir(folder) as inner:
-        return frozenset(e.name for e in inner if e.is_file())
+    return entry_names(folder)
 
 
 def discover(
     config: Config, list_files: Callable[[str], frozenset[str]] = _list_files
 ) -> tuple[list[tuple[str, frozenset[str]]], list[Diagnostic]]:
     """Every folder `analyses/<NNNN>-<slug>/` holding an analysis.md (as a str), with the names of its
-    files, sorted.
+    entries, sorted.
 
     One directory listing per folder (no stat per companion), or whatever `list_files` does (the record
-    cache answers for an unchanged folder); stray files are warnings.
+    cache answers for an unchanged folder); stray files are warnings. A top-level entry that cannot be
+    followed (a loop of symbolic links, a dangling link) is an error naming it; an analysis.md or a
+    companion that is not a regular file (a FIFO, a dangling link) is listed all the same, and loading it
+    says what it is (`issuekb.load.load_document`): no analysis goes missing in silence. Stale temporary files of killed runs are removed (`issuekb.writes.sweep_stale`).
     """
     root = config.analyses_dir
-    diags: list[Diagnostic] = []
     if not root.is_dir():
-        return [], [
-            Diagnostic.error(
-                "kb-missing",
-                config.rel(root),
-                1,
-                "The analyses folder does not exist",
-                "Create it, or set analyses_dir in the issuekb entry of mkdocs.yml.",
-            )
-        ]
+        return [], [_missing_root(config)]
+    diags: list[Diagnostic] = []
     found: list[tuple[str, frozenset[str]]] = []
-    with os.scandir(root) as entries:
-        listing = sorted((e.name, e.is_dir()) for e in entries if not e.name.startswith("."))
+    try:
+        with os.scandir(root) as entries:
+            every = [(e.name, e) for e in entries]
+        listing = sorted((name, _is_dir(e)) for name, e in every if not name.startswith("."))
+        sweep_stale(root, [name for name, _ in every if name.endswith(TMP_SUFFIX)])
+    except OSError as exc:
+        return [], [_odd(config, root, f"cannot be listed ({exc.strerror or exc})")]
     root_str = str(root)
     for name, is_dir in listing:
-        if is_dir:
-            folder = f"{root_str}/{name}"  # a str for os.stat and os.scandir: no Path object per folder
-            names = list_files(folder)
+        folder = f"{root_str}/{name}"  # a str for os.stat and os.scandir: no Path object per folder
+        if is_dir is None:
+            diags.append(_odd(config, root / name, odd_entry(folder) or "cannot be read"))
+        elif is_dir:
+            try:
+                names = list_files(folder)
+            except OSError as exc:
+                diags.append(_odd(config, root / name, f"cannot be listed ({exc.strerror or exc})"))
+                continue
             if ANALYSIS_FILE in names:
                 found.append((folder, names))
+                if any(n.endswith(TMP_SUFFIX) for n in names):
+                    sweep_stale(Path(folder), names)
             else:
                 diags.append(
                     Diagnostic.warning(
@@ -130,6 +139,39 @@ def discover(
                 )
             )
     return found, diags
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool | None:
+    """Whether the entry is a folder (links followed); None when a link cannot be followed."""
+    try:
+        if entry.is_dir():
+            return True
+        return None if entry.is_symlink() and not entry.is_file() else False
+    except OSError:
+        return None
+
+
+def _missing_root(config: Config) -> Diagnostic:
+    root = config.analyses_dir
+    rel = config.rel(root)
+    if not root.exists() and not root.is_symlink():
+        message, hint = "The analyses folder does not exist", "Create it"
+    else:
+        what = odd_entry(str(root)) or "is a file, not a folder"
+        message, hint = f"The analyses folder {rel} {what}", "Make it a folder"
+    return Diagnostic.error(
+        "kb-missing", rel, 1, message, f"{hint}, or set analyses_dir in the issuekb entry of mkdocs.yml."
+    )
+
+
+def _odd(config: Config, path: Path, odd: str) -> Diagnostic:
+    return Diagnostic.error(
+        "kb-unreadable",
+        config.rel(path),
+        1,
+        f"{path.name} {odd}",
+        "An analysis folder must be a folder that can be read: fix the link or remove it.",
+    )
 
 
 def _companions(

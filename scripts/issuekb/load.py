@@ -8,7 +8,6 @@ input: every problem becomes a `Diagnostic` located at the file's real line.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 import yaml_rs
 
 from issuekb.diagnostics import Diagnostic
+from issuekb.entries import odd_entry, read_regular
 
 __all__ = ["Document", "LineMap", "load_document", "parse_document"]
 
@@ -41,6 +41,8 @@ _QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 _TAG_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(![^\s,\[\]{}]*)")
 _ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
+#: characters YAML does not allow in a document (C0 controls but tab and line ends)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class LineMap(NamedTuple):
@@ -104,24 +106,14 @@ def load_document(
 ) -> tuple[Document, list[Diagnostic]]:
     """Read `path` and parse it; `rel` is the path shown in diagnostics."""
     try:
-        data = _read(str(path))
+        data = read_regular(str(path))
     except OSError as exc:
         doc = Document(path=path, rel=rel)
-        message = f"Cannot read file: {exc.strerror or exc}"
-        return doc, [Diagnostic.error("load-unreadable", rel, 1, message)]
+        odd = odd_entry(str(path))
+        message = f"{path.name} {odd}" if odd else f"Cannot read file: {exc.strerror or exc}"
+        hint = "Analyses are read from regular files only: replace it with a file, or remove it."
+        return doc, [Diagnostic.error("load-unreadable", rel, 1, message, hint if odd else "")]
     return parse_document(data, path, rel, require_front_matter=require_front_matter)
-
-
-def _read(path: str) -> bytes:
-    """The file's bytes: `Path.read_bytes` without its buffered reader (half the time per small file)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        chunks = [os.read(fd, 1 << 20)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
 
 
 def _decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
@@ -187,6 +179,10 @@ def parse_document(
     doc.body = text[body_start:]
     doc.body_line = end + 2
     source = doc.source = "\n".join(fm_lines) + "\n"
+    control = _CONTROL_RE.search(source)
+    if control is not None:
+        diags.append(_control_error(rel, source, control.start()))
+        return doc, diags
     try:
         meta = yaml_rs.loads(
             source,
@@ -221,6 +217,21 @@ def parse_document(
         return doc, diags
     doc.meta = meta
     return doc, diags
+
+
+def _control_error(rel: str, source: str, offset: int) -> Diagnostic:
+    """The first control character of the front matter, located (YAML's own message misleads)."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    code = ord(source[offset])
+    name = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+    return Diagnostic.error(
+        "fm-control",
+        rel,
+        source.count("\n", 0, offset) + 2,
+        f"Front matter holds {name}, which YAML does not allow",
+        "Remove it: it is invisible in most editors (search for it, or retype the line).",
+        offset - line_start + 1,
+    )
 
 
 def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | None, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from issuekb.diagnostics import Diagnostic
 from issuekb.fields import FieldReader, did_you_mean
 from issuekb.load import Document
-from issuekb.refs import IssueRef
+from issuekb.refs import MAX_NUMBER, IssueRef
 from issuekb.schema import FIELDS, PRIORITIES, TAG_RE, Resolution, Status, tag_suggestion
 
 __all__ = ["DATE_FIELDS", "FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "did_you_mean"]
@@ -218,9 +218,9 @@ def _tags(r: FieldReader) -> tuple[str, ...]:
 
 
 def _pr(value: object) -> int | None:
-    if isinstance(value, str) and re.fullmatch(r"#?[0-9]+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"#?[0-9]{1,15}", value.strip()):
         value = int(value.strip().lstrip("#"))
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_NUMBER:
         return value
     return None
 

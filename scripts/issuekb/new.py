@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ from issuekb.refs import IssueRef
 from issuekb.render.escape import md_inline
 from issuekb.schema import COMPANIONS, PLACEHOLDERS, Status
 from issuekb.upstream import IssueState
-from issuekb.writes import atomic_write
+from issuekb.writes import TMP_SUFFIX, atomic_write
 
 __all__ = [
     "UNKNOWN",
@@ -54,6 +55,8 @@ UNKNOWN = "unknown - fill in"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SLUG_WORDS = 5
 _SLUG_MAX = 48
+#: the longest slug `--slug` accepts (a folder name ends at 255 bytes; paths get long on Windows too)
+SLUG_LIMIT = 100
 _STOP_WORDS = frozenset(
     {
         "a",
@@ -148,6 +151,8 @@ def check_slug(slug: str) -> str | None:
         return "the slug is empty"
     if "/" in slug or "\\" in slug or ".." in slug or Path(slug).is_absolute():
         return f"the slug {slug!r} would put the analysis outside the analyses folder"
+    if len(slug) > SLUG_LIMIT:
+        return f"the slug is {len(slug)} characters long; give one of at most {SLUG_LIMIT}"
     if not SLUG_RE.match(slug):
         return f"the slug {slug!r} must be lower-case kebab-case (a-z, 0-9 and '-'), e.g. 'reload-crash'"
     return None
@@ -178,8 +183,9 @@ def parse_issue(text: str, repo: str | None, upstream: str) -> IssueRef:
         if repo is not None and named != repo:
             raise ValueError(f"ISSUE names {named} but --repo says {repo}; give one of them")
         repo = named
-    if not re.fullmatch(r"[0-9]+", number) or int(number) <= 0:
-        raise ValueError(f"ISSUE must be a positive issue number (1234) or owner/name#1234, not {text!r}")
+    if not re.fullmatch(r"[0-9]{1,15}", number) or int(number) <= 0:
+        shown = text if len(text) <= 60 else f"{text[:57]}..."
+        raise ValueError(f"ISSUE must be a positive issue number (1234) or owner/name#1234, not {shown!r}")
     return IssueRef(repo or upstream, int(number))
 
 
@@ -251,7 +257,8 @@ def fill_companion(template: str, ref: IssueRef, prefill: Prefill, *, today: dt.
 
 
 def write_analysis_folder(folder: Path, files: dict[str, str]) -> None:
-    """Create `folder` holding `files`, all or nothing: staged in a hidden sibling folder, then renamed.
+    """Create `folder` holding `files`, all or nothing: staged in a hidden sibling folder (named as the
+    temporary files of `issuekb.writes` are, so a killed run's is removed by the next), then renamed.
 
     Raises FileExistsError when `folder` exists, OSError when the parent is not writable.
     """
@@ -260,7 +267,8 @@ def write_analysis_folder(folder: Path, files: dict[str, str]) -> None:
         raise FileExistsError(f"{folder} already exists")
     if not parent.is_dir():
         parent.mkdir(parents=True)  # raises FileExistsError when the parent is a file
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".new", dir=parent))
+    prefix = f".{folder.name[:64]}.{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=TMP_SUFFIX, dir=parent))
     try:
         staging.chmod(0o755)  # mkdtemp made it 0o700; an analysis folder is as readable as the rest
         for name, text in files.items():

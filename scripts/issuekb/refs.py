@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["IssueRef", "parse_ref"]
+__all__ = ["MAX_NUMBER", "IssueRef", "parse_ref"]
 
-_REF_RE = re.compile(r"^\s*(?:(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#)?(?P<num>[0-9]+)\s*$")
+#: the largest issue or pull request number taken as one (GitHub's fit in 32 bits); a longer string of
+#: digits is not a number here (Python refuses to convert more than 4,300 digits, and no file name holds one)
+MAX_NUMBER = 10**15 - 1
+_REF_RE = re.compile(
+    r"^\s*(?:(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#|#)?(?P<num>[0-9]{1,15})\s*$"
+)
 
 
 class IssueRef(NamedTuple):
@@ -36,7 +41,7 @@ def parse_ref(value: object, default_repo: str) -> IssueRef | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return IssueRef(default_repo, value) if value > 0 else None
+        return IssueRef(default_repo, value) if 0 < value <= MAX_NUMBER else None
     if isinstance(value, str):
         match = _REF_RE.match(value)
         if match and int(match.group("num")) > 0:

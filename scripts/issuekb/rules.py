@@ -40,10 +40,13 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 _ALL = (
     # load: bytes -> front matter
-    Rule("load-unreadable", _E, "The file must be readable.", "environment"),
+    Rule(
+        "load-unreadable", _E, "The file must be a readable regular file (links are followed).", "environment"
+    ),
     Rule("load-encoding", _E, "The file must be UTF-8 (a byte-order mark is fine)."),
     Rule("fm-missing", _E, "An analysis must start with a front matter block between two `---` lines."),
     Rule("fm-unclosed", _E, "The front matter must be closed by a `---` line."),
+    Rule("fm-control", _E, "The front matter must hold no control characters (NUL, ...) but tabs."),
     Rule("fm-yaml", _E, "The front matter must be valid YAML."),
     Rule("fm-duplicate-key", _E, "A key must appear only once in a mapping."),
     Rule("fm-tag", _E, "YAML tags other than the core ones (`!!str`, `!!int`, ...) are refused."),
@@ -80,7 +83,13 @@ _ALL = (
         "tag-format", _E, "Tags must be slugs: lower-case letters, digits and hyphens (`[a-z0-9][a-z0-9-]*`)."
     ),
     # knowledge base: more than one file
-    Rule("kb-missing", _E, "The analyses folder must exist.", "environment"),
+    Rule("kb-missing", _E, "The analyses folder must exist and be a folder.", "environment"),
+    Rule(
+        "kb-unreadable",
+        _E,
+        "Every entry under analyses/ must be readable (no dangling link, no loop).",
+        "environment",
+    ),
     Rule("kb-no-analysis", _W, "Every folder under analyses/ should hold an analysis.md."),
     Rule("kb-stray-file", _W, "Markdown files directly under analyses/ are ignored."),
     Rule("kb-duplicate-issue", _E, "Must have one analysis per (repo, issue)."),

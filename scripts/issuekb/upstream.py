@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -227,6 +228,13 @@ def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags:
     return cls(number, **kwargs)
 
 
+#: what to do about a state file that cannot be used (sync refuses to overwrite it)
+BROKEN_HINT = (
+    "Restore it from git (`git checkout -- <file>`), or delete it and run `make sync` to fetch the state "
+    "again: sync does not overwrite a state file it cannot read."
+)
+
+
 def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
     """Parse the state file's text; problems are diagnostics and leave an empty or partial state."""
     diags: list[Diagnostic] = []
@@ -235,8 +243,13 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return state, [
-            Diagnostic.error("state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", "", exc.colno)
+            Diagnostic.error(
+                "state-json", rel, exc.lineno, f"Not valid JSON: {exc.msg}", BROKEN_HINT, exc.colno
+            )
         ]
+    except (ValueError, RecursionError):  # a number of more than 4,300 digits, or nesting past the stack
+        message = "Not valid JSON for issuekb: it holds a number too long or nesting too deep to read"
+        return state, [Diagnostic.error("state-json", rel, 1, message, BROKEN_HINT)]
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("repos"), dict):
         return state, [
             Diagnostic.error(
@@ -244,7 +257,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 rel,
                 1,
                 f"Not an issuekb upstream state file of format {FORMAT}",
-                "Regenerate it with `make sync` (or `issuekb sync --from FILE`).",
+                BROKEN_HINT,
             )
         ]
     for name, raw in sorted(data["repos"].items()):
@@ -264,7 +277,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 diags.append(Diagnostic.error("state-invalid", rel, 1, f"{name}: '{key}' is not an object"))
                 continue
             for number, item in items.items():
-                if not str(number).isdigit() or not isinstance(item, dict):
+                if not re.fullmatch(r"[0-9]{1,15}", str(number)) or not isinstance(item, dict):
                     diags.append(
                         Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}")
                     )
@@ -292,7 +305,9 @@ def read_state_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Diagnosti
     except FileNotFoundError:
         return None, []
     except OSError as exc:
-        return None, [Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")]
+        message = f"Cannot read the state file: {exc.strerror or exc}"
+        hint = "Check that it is a file you may read." if isinstance(exc, PermissionError) else BROKEN_HINT
+        return None, [Diagnostic.error("state-unreadable", rel, 1, message, hint)]
 
 
 def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
@@ -301,6 +316,6 @@ def decode_state(raw: bytes, rel: str) -> tuple[UpstreamState, list[Diagnostic]]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return UpstreamState(), [
-            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}")
+            Diagnostic.error("state-unreadable", rel, 1, f"Cannot read the state file: {exc}", BROKEN_HINT)
         ]
     return parse_state(text.replace("\r\n", "\n").replace("\r", "\n"), rel)

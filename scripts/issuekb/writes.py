@@ -1,15 +1,35 @@
-"""Atomic writes: a temporary file in the same folder, fsync, then rename; untouched when unchanged."""
+"""Atomic writes: a temporary file in the same folder, fsync, then rename; untouched when unchanged.
+
+Every temporary file is named `.<target name>.<process id>-<random>.issuekb-tmp` (`TMP_SUFFIX`; git
+ignores `*.issuekb-tmp`). A run that is killed between creating and renaming one leaves it behind; the
+next write to the same folder removes the temporary files of processes that are gone (`sweep_stale`),
+and loading the knowledge base does the same in every analysis folder. A live process's files are kept:
+two runs at the same time do not remove each other's work.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_write", "atomic_write_with", "write_if_changed"]
+__all__ = [
+    "TMP_SUFFIX",
+    "atomic_write",
+    "atomic_write_with",
+    "is_stale_tmp",
+    "sweep_stale",
+    "write_if_changed",
+]
+
+#: the suffix of every temporary file of an atomic write
+TMP_SUFFIX = ".issuekb-tmp"
+#: the longest part of the target's name kept in a temporary file's name (file names end at 255 bytes)
+_NAME_KEPT = 64
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -24,7 +44,9 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, durabl
     `durable=False` skips the fsync, for a file that may be lost in a crash (a cache checks what it reads).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_stale(path.parent)
+    prefix = f".{path.name[:_NAME_KEPT]}.{os.getpid()}-"
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=TMP_SUFFIX, dir=path.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -49,8 +71,48 @@ def write_if_changed(path: Path, data: str | bytes) -> bool:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if path.read_bytes() == raw:
+            sweep_stale(path.parent)
             return False
     except OSError:
         pass
     atomic_write(path, raw)
     return True
+
+
+def is_stale_tmp(name: str) -> bool:
+    """Whether `name` is a temporary file of an atomic write whose process no longer runs."""
+    if not (name.startswith(".") and name.endswith(TMP_SUFFIX)):
+        return False
+    pid_text = name[: -len(TMP_SUFFIX)].rpartition(".")[2].partition("-")[0]
+    if not pid_text.isdigit() or len(pid_text) > 10:
+        return True  # not one of ours by the pattern's rule: an older version's, or damaged
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, owned by someone else
+    return False
+
+
+def sweep_stale(folder: Path, names: Iterable[str] | None = None) -> list[str]:
+    """Remove the stale temporary files and staging folders (`is_stale_tmp`) in `folder` (among `names`
+    when given, else its listing); the names removed. Errors are ignored: a file that cannot be removed is only clutter."""
+    removed: list[str] = []
+    try:
+        listing = list(names) if names is not None else [entry.name for entry in folder.iterdir()]
+    except OSError:
+        return removed
+    for name in listing:
+        if is_stale_tmp(name):
+            path = folder / name
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():  # the staging folder of a new analysis
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(name)
+    return removed

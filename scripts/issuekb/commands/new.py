@@ -79,6 +79,11 @@ def command(
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
+    if day > dt.date.today():
+        raise CouldNotRun(
+            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
+            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
+        )
     try:
         ref = parse_issue(issue, repo, config.upstream)
         extra = parse_companions(companions)
@@ -212,8 +217,8 @@ def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
     from issuekb.github import GitHubClient, GitHubError, api_url, find_token
 
     base = api_url(os.environ)
-    token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)
     try:
+        token = find_token(os.environ, shutil.which("gh", path=os.environ.get("PATH")), base)
         with GitHubClient(base, token, timeout=10, retries=1, retry_delay=0.5) as client:
             answer = client.get_issue(ref.repo, ref.number)
     except GitHubError as exc:

@@ -118,7 +118,11 @@ def _report(outcome: Outcome, dry_run: bool, recorded: str | None) -> None:
     "repeat to merge several (for one issue the item updated last wins).",
 )
 @click.option(
-    "--timeout", type=click.IntRange(1, 600), default=30, show_default=True, help="Seconds per request."
+    "--timeout",
+    type=click.IntRange(1, 600),
+    default=30,
+    show_default=True,
+    help="Seconds one request may take in all (a retry starts the count again).",
 )
 @click.option("--retry-delay", type=click.FloatRange(0, 60), default=1.0, hidden=True)
 def command(
@@ -239,13 +243,22 @@ def _live(
     config: Config, tracked: dict[str, Tracked], options: Options, timeout: int, retry_delay: float
 ) -> tuple[Outcome, RequestStats]:
     """Ask GitHub (GITHUB_API_URL) with the first token found; say once when there is none."""
-    from issuekb.github import GitHubClient, GitHubError, api_url, find_token, quiet_library_logs
+    from issuekb.github import GitHubClient, GitHubError, api_url, find_token, public_url, quiet_library_logs
     from issuekb.sync import run_sync
 
     quiet_library_logs()
     env = dict(os.environ)
     base = api_url(env)
-    token = find_token(env, shutil.which("gh", path=env.get("PATH")), base)
+    if public_url(base) != base:
+        click.echo(
+            "warning: GITHUB_API_URL holds a user name or password; they are not used and not shown "
+            "(give the token in GH_TOKEN or GITHUB_TOKEN)",
+            err=True,
+        )
+    try:
+        token = find_token(env, shutil.which("gh", path=env.get("PATH")), base)
+    except GitHubError as exc:
+        raise CouldNotRun(str(exc)) from None
     if token is None:
         click.echo(
             "note: no GitHub token (GH_TOKEN, GITHUB_TOKEN or `gh auth login`); "
@@ -255,7 +268,11 @@ def _live(
     bar = _Bar() if sys.stderr.isatty() else None
     try:
         with GitHubClient(base, token, timeout=timeout, retry_delay=retry_delay) as client:
-            outcome = run_sync(config, tracked, options, client=client, progress=bar)
+            try:
+                outcome = run_sync(config, tracked, options, client=client, progress=bar)
+            finally:
+                for warning in client.warnings:
+                    click.echo(f"warning: {warning}", err=True)
             return outcome, client.stats
     except GitHubError as exc:  # raised by the client's construction (a bad GITHUB_API_URL)
         raise CouldNotRun(str(exc)) from None

@@ -21,7 +21,7 @@ from issuekb.legacy.resolve import Candidate, Source
 __all__ = ["read_commits", "weigh_commits"]
 
 _HEX_RE = re.compile(r"^[0-9a-f]{7,40}$")
-_ISSUE_IN_MESSAGE_RE = re.compile(r"(?<![\w/&])#(\d+)\b")
+_ISSUE_IN_MESSAGE_RE = re.compile(r"(?<![\w/&])#(\d{1,15})\b")
 
 
 def read_commits(repo: Path, shas: Iterable[str]) -> dict[str, str | None]:

@@ -137,17 +137,19 @@ _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _MDY_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _DMY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
 _URL_REF_RE = re.compile(
-    r"https?://github\.com/(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)/(?:issues|pull)/(?P<num>\d+)"
+    r"https?://github\.com/(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)/(?:issues|pull)/(?P<num>\d{1,15})(?!\d)"
 )
-_REPO_REF_RE = re.compile(r"(?<![\w/.-])(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#(?P<num>\d+)\b")
-_HASH_REF_RE = re.compile(r"(?<![\w/&])#(?P<num>\d+)\b")
-_BARE_NUM_RE = re.compile(r"^\s*(?P<num>\d+)\s*$")
+_REPO_REF_RE = re.compile(
+    r"(?<![\w/.-])(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#(?P<num>\d{1,15})\b"
+)
+_HASH_REF_RE = re.compile(r"(?<![\w/&])#(?P<num>\d{1,15})\b")
+_BARE_NUM_RE = re.compile(r"^\s*(?P<num>\d{1,15})\s*$")
 _MD_LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)")
 _SHA_RE = re.compile(r"(?<![0-9A-Za-z#/])([0-9a-f]{7,40})(?![0-9A-Za-z])")
 _COMMIT_URL_RE = re.compile(r"/commit/([0-9a-f]{7,40})\b")
-_PULL_URL_RE = re.compile(r"https?://github\.com/[^\s/]+/[^\s/]+/pull/(\d+)")
+_PULL_URL_RE = re.compile(r"https?://github\.com/[^\s/]+/[^\s/]+/pull/(\d{1,15})(?!\d)")
 _PR_AFTER_WORD_RE = re.compile(
-    r"\b(?:PRs?|pull requests?)\s*:?\s*((?:#\d+(?:\s*(?:,|and|&)\s*)?)+)", re.IGNORECASE
+    r"\b(?:PRs?|pull requests?)\s*:?\s*((?:#\d{1,15}\b(?:\s*(?:,|and|&)\s*)?)+)", re.IGNORECASE
 )
 
 
@@ -408,11 +410,13 @@ def read_prs(value: str, *, bare: bool) -> list[int]:
     numbers = [int(n) for n in _PULL_URL_RE.findall(text)] if bare else []
     text = _MD_LINK_RE.sub(r"\g<text>", text)
     if bare:
-        numbers += [int(n) for n in re.findall(r"(?<![\w/&])#(\d+)\b", text)]
+        numbers += [int(n) for n in re.findall(r"(?<![\w/&])#(\d{1,15})\b", text)]
         if not numbers and (m := _BARE_NUM_RE.match(text)):
             numbers.append(int(m.group("num")))
     else:
-        numbers = [int(n) for group in _PR_AFTER_WORD_RE.findall(text) for n in re.findall(r"#(\d+)", group)]
+        numbers = [
+            int(n) for group in _PR_AFTER_WORD_RE.findall(text) for n in re.findall(r"#(\d{1,15})\b", group)
+        ]
     return [n for n in dict.fromkeys(numbers) if n > 0]
 
 

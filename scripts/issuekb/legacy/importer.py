@@ -272,7 +272,7 @@ def check_plan(
             if config.analyses_dir.is_dir():
                 for entry in sorted(config.analyses_dir.iterdir()):
                     if entry.name not in planned:
-                        (mirror / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
+                        (mirror / entry.name).symlink_to(entry.absolute(), target_is_directory=entry.is_dir())
             for p in plan.analyses:
                 for name, data in p.files.items():
                     atomic_write(mirror / p.dest / name, data)

@@ -26,8 +26,8 @@ _RELATED_FIELD_RE = re.compile(
 SKIP_SECTION_RE = re.compile(r"related|reference|see also|future", re.IGNORECASE)
 #: An issue named in text: `#N`, `owner/repo#N` or an issue URL; `PR #N` and `pull request #N` are not.
 _ISSUE_RE = re.compile(
-    r"(?<!\bPR )(?<!\bPRs )(?<!\bPR)(?<!pull request )(?<![\w/&])#(?P<num>\d+)\b"
-    r"|github\.com/[^\s/]+/[^\s/]+/issues/(?P<url>\d+)",
+    r"(?<!\bPR )(?<!\bPRs )(?<!\bPR)(?<!pull request )(?<![\w/&])#(?P<num>\d{1,15})\b"
+    r"|github\.com/[^\s/]+/[^\s/]+/issues/(?P<url>\d{1,15})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -54,7 +54,7 @@ def own_numbers(text: str, folder_number: int) -> frozenset[int]:
             fenced = not fenced
         heading = None if fenced else _HEADING_RE.match(line)
         if heading and len(heading.group("hashes")) == 1:
-            found = re.search(r"#(\d+)\b", heading.group("text"))
+            found = re.search(r"#(\d{1,15})\b", heading.group("text"))
             return frozenset({folder_number, int(found.group(1))} if found else {folder_number})
     return frozenset({folder_number})
 

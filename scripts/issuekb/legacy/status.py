@@ -66,7 +66,7 @@ _STATUS_OF_RESOLUTION = {
     Resolution.OUT_OF_SCOPE: Status.ARCHIVED,
 }
 _DUPLICATE_RE = re.compile(
-    r"\bduplicate\s+(?:of\s+)?(?:issue\s+)?(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)?#?(?P<num>\d+)\b"
+    r"\bduplicate\s+(?:of\s+)?(?:issue\s+)?(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)?#?(?P<num>\d{1,15})\b"
 )
 _UPSTREAM_WORDS = r"\bopen\b|\bunaddressed\b|\bawaiting\b|\bunanswered\b|\bno response\b"
 _ANALYSIS_WORDS = r"\binvestigat|\btriag|\banaly[sz]"
