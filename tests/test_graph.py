@@ -197,9 +197,9 @@ def test_mentions_are_scanned_only_when_the_backlinks_are_read(
     scanned: list[str] = []
     real = issuekb.graph.find_mentions
 
-    def counting(text: str, repo: str) -> list[Mention]:
+    def counting(text: str, repo: str, skip_pulls: frozenset[str] = frozenset()) -> list[Mention]:
         scanned.append(text)
-        return real(text, repo)
+        return real(text, repo, skip_pulls)
 
     monkeypatch.setattr(issuekb.graph, "find_mentions", counting)
     results = kb_results(kb_config, today=TODAY, cache=False, tracking=kb_config.tracking_file)

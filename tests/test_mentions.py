@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from issuekb.mentions import find_mentions, replace_mentions
+from issuekb.mentions import find_mentions, pull_side, replace_mentions
 from issuekb.refs import IssueRef
 
 REPO = "acme/widget"
@@ -90,3 +90,32 @@ def test_replace_mentions_links_exactly_what_find_mentions_finds() -> None:
     out = replace_mentions(text, REPO, link)
     assert out == "Fixed in [#12](/issues/12/); see `#13` and other/thing#7.\n```\n#14\n```\n"
     assert seen == [m.ref for m in find_mentions(text, REPO)]
+
+
+def test_pull_request_words_make_a_number_a_pull_request() -> None:
+    assert pull_side("see PR ") == ""
+    assert pull_side("in pull request ") == ""
+    assert pull_side("the fork PR ") == "fork"
+    assert pull_side("Upstream PR ") == "upstream"
+    assert pull_side("issue ") is None
+    assert pull_side("APR ") is None
+
+
+def test_find_mentions_can_leave_pull_requests_out() -> None:
+    text = "PR #9, fork PR #10, upstream PR #11, issue #12 and other/thing PR #13."
+    every = [m.ref.number for m in find_mentions(text, REPO)]
+    assert every == [9, 10, 11, 12, 13]
+    assert [m.ref.number for m in find_mentions(text, REPO, frozenset({"fork", ""}))] == [11, 12]
+    assert [m.ref.number for m in find_mentions(text, REPO, frozenset({"fork"}))] == [9, 11, 12, 13]
+
+
+def test_replace_mentions_hands_pull_requests_to_their_own_callback() -> None:
+    seen: list[tuple[int, str]] = []
+
+    def pull(ref: IssueRef, side: str, original: str) -> str:
+        seen.append((ref.number, side))
+        return f"<pr {original}>"
+
+    out = replace_mentions("PR #9 and #9, `PR #8`", REPO, lambda ref, original: f"<{original}>", pull)
+    assert out == "PR <pr #9> and <#9>, `PR #8`"
+    assert seen == [(9, "")]

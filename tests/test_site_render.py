@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,7 +93,46 @@ def test_body_headings_move_down_only_under_a_level_one_heading(small_kb: Knowle
     assert site_body("## Problem\n### Detail\n", small_kb, "acme/widget", uri) == "## Problem\n### Detail\n"
     text = "# Title\n## Problem\n```sh\n# a shell comment\n```\n###### Deep\n"
     assert site_body(text, small_kb, "acme/widget", uri) == (
-        "## Title\n### Problem\n```sh\n# a shell comment\n```\n###### Deep\n"
+        "## Title\n### Problem\n```sh\n# a shell comment\n```\n\n###### Deep\n"
+    )
+
+
+def test_body_drops_a_first_heading_that_repeats_the_title(small_kb: KnowledgeBase) -> None:
+    uri = "analyses/0001-first/index.md"
+    titles = ("The widget crashes",)
+    text = "\n# Issue #1: The **widget** crashes\n\n## Problem\n"
+    assert site_body(text, small_kb, "acme/widget", uri, titles) == "\n## Problem\n"
+    other = "# Issue 1: what we found\n\n## Problem\n"
+    assert (
+        site_body(other, small_kb, "acme/widget", uri, titles) == "## Issue 1: what we found\n\n### Problem\n"
+    )
+    later = "Intro.\n\n# The widget crashes\n"
+    assert site_body(later, small_kb, "acme/widget", uri, titles) == "Intro.\n\n## The widget crashes\n"
+
+
+def test_body_links_pull_request_mentions_to_the_fork(small_kb: KnowledgeBase) -> None:
+    uri = "analyses/0001-first/index.md"
+    text = "PR #2, pull request #3, fork PR #4, upstream PR #5 and issue #2.\n"
+    forked = site_body(text, small_kb, "acme/widget", uri)
+    fork = small_kb.config.fork
+    assert fork
+    assert forked == (
+        f"PR [#2](https://github.com/{fork}/pull/2), pull request [#3](https://github.com/{fork}/pull/3), "
+        f"fork PR [#4](https://github.com/{fork}/pull/4), "
+        "upstream PR [#5](https://github.com/acme/widget/pull/5) and issue [#2](../0002-second/index.md).\n"
+    )
+
+
+def test_body_without_a_fork_links_pr_mentions_upstream(small_kb: KnowledgeBase) -> None:
+    unforked = dataclasses.replace(small_kb, config=dataclasses.replace(small_kb.config, fork=""))
+    out = site_body("PR #3 and fork PR #4.\n", unforked, "acme/widget", "analyses/0001-first/index.md")
+    assert out == "PR [#3](https://github.com/acme/widget/pull/3) and fork PR #4.\n"
+
+
+def test_body_lists_are_rewritten_for_python_markdown(small_kb: KnowledgeBase) -> None:
+    text = "Steps:\n1. Run:\n   ```sh\n   make\n   ```\n2. Look.\n   - a detail\n"
+    assert site_body(text, small_kb, "acme/widget", "analyses/0001-first/index.md") == (
+        "Steps:\n\n1. Run:\n    ```sh\n    make\n    ```\n2. Look.\n    - a detail\n"
     )
 
 

@@ -157,11 +157,15 @@ def same_commit_keys(shas: Iterable[str]) -> dict[str, str]:
     return keys
 
 
-def analysis_mentions(analysis: Analysis) -> tuple[Mention, ...]:
-    """The mentions of other issues in an analysis's body and companion pages, in file order."""
-    found = find_mentions(analysis.body, analysis.repo)
+def analysis_mentions(analysis: Analysis, fork: str = "") -> tuple[Mention, ...]:
+    """The mentions of other issues in an analysis's body and companion pages, in file order.
+
+    "fork PR #9" names no upstream issue, and with a `fork` neither does "PR #9": both are left out.
+    """
+    skip = frozenset({"fork", ""}) if fork else frozenset({"fork"})
+    found = find_mentions(analysis.body, analysis.repo, skip)
     for companion in analysis.companions:
-        found.extend(find_mentions(companion.body, analysis.repo))
+        found.extend(find_mentions(companion.body, analysis.repo, skip))
     return tuple(m for m in found if m.ref != analysis.ref)
 
 
@@ -244,7 +248,7 @@ def _backlinks(
     mentions: dict[IssueRef, tuple[Mention, ...]] = {}
     for analysis in _indexed(kb):
         ref = analysis.ref
-        found = mentions[ref] = analysis_mentions(analysis)
+        found = mentions[ref] = analysis_mentions(analysis, kb.config.fork)
         outgoing = set(analysis.related) | {m.ref for m in found}
         if analysis.duplicate_of is not None:
             outgoing.discard(analysis.duplicate_of)

@@ -1,7 +1,9 @@
 """`#N` and `owner/repo#N` mentions in Markdown, outside code spans, code blocks, links and URLs.
 
 `find_mentions` feeds the link graph; `replace_mentions` lets a renderer turn each mention into a link.
-Both use the same scanner, so what counts as a reference is what gets linked.
+Both use the same scanner, so what counts as a reference is what gets linked. A bare `#N` right after
+"PR", "pull request", "fork PR" or "upstream PR" names a pull request: `replace_mentions` can hand those to
+a callback of their own (`pull`), which decides whose pull request it is.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from typing import NamedTuple
 
 from issuekb.refs import IssueRef
 
-__all__ = ["Mention", "find_mentions", "replace_mentions"]
+__all__ = ["Mention", "find_mentions", "pull_side", "replace_mentions"]
 
 _MENTION_RE = re.compile(
     r"(?<![\w/&#\[\\])(?:(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]*[A-Za-z0-9_])#|#)(?P<num>[1-9][0-9]{0,6})\b(?!\])"
+)
+#: The words before a bare `#N` that make it a pull request; `side` says whose when the text does.
+_PULL_BEFORE_RE = re.compile(
+    r"(?:\b(?P<side>fork|upstream)(?:'s)?\s+)?\b(?:PR|pull\s+request)\s*$", re.IGNORECASE
 )
 #: Regions where a `#N` is not a mention: inline code, Markdown links and images, autolinks, bare URLs,
 #: HTML tags and comments.
@@ -124,8 +130,9 @@ def _pieces(line: str) -> Iterator[tuple[int, str, bool]]:
         yield 0, line, True
 
 
-def find_mentions(text: str, default_repo: str) -> list[Mention]:
-    """Every mention outside code, in order."""
+def find_mentions(text: str, default_repo: str, skip_pulls: frozenset[str] = frozenset()) -> list[Mention]:
+    """Every mention outside code, in order, but the bare `#N` of pull requests whose `pull_side` is in
+    `skip_pulls` ("fork" and "" leave out "fork PR #9" and "PR #9")."""
     found: list[Mention] = []
     if _CANDIDATE_RE.search(text) is None:  # fast path: most texts hold no candidate at all
         return found
@@ -136,13 +143,40 @@ def find_mentions(text: str, default_repo: str) -> list[Mention]:
             if not scannable:
                 continue
             for match in _finditer(piece):
+                if (
+                    skip_pulls
+                    and match.group("repo") is None
+                    and pull_side(piece[: match.start()]) in skip_pulls
+                ):
+                    continue
                 ref = IssueRef(match.group("repo") or default_repo, int(match.group("num")))
                 found.append(Mention(offset, start + match.start() + 1, ref, match.group(0)))
     return found
 
 
-def replace_mentions(text: str, default_repo: str, replace: Callable[[IssueRef, str], str | None]) -> str:
-    """Rewrite every mention with `replace(ref, original_text)`; None keeps the original text."""
+def pull_side(before: str) -> str | None:
+    """Whose pull request a bare `#N` preceded by `before` (the line's text up to it) names.
+
+    "fork" after "fork PR", "upstream" after "upstream PR", "" after a bare "PR" or "pull request",
+    None when `before` does not end with such words (the `#N` is an issue).
+    """
+    match = _PULL_BEFORE_RE.search(before)
+    if match is None:
+        return None
+    return (match.group("side") or "").lower()
+
+
+def replace_mentions(
+    text: str,
+    default_repo: str,
+    replace: Callable[[IssueRef, str], str | None],
+    pull: Callable[[IssueRef, str, str], str | None] | None = None,
+) -> str:
+    """Rewrite every mention with `replace(ref, original_text)`; None keeps the original text.
+
+    With `pull`, a bare `#N` that `pull_side` calls a pull request goes to `pull(ref, side, original_text)`
+    instead (`ref` in `default_repo`); its None also keeps the text.
+    """
     if _CANDIDATE_RE.search(text) is None:
         return text
     out: list[str] = []
@@ -158,7 +192,13 @@ def replace_mentions(text: str, default_repo: str, replace: Callable[[IssueRef, 
             done = 0
             for match in _finditer(piece):
                 ref = IssueRef(match.group("repo") or default_repo, int(match.group("num")))
-                result = replace(ref, match.group(0))
+                side = None
+                if pull is not None and match.group("repo") is None:
+                    side = pull_side(piece[: match.start()])
+                if side is not None and pull is not None:
+                    result = pull(ref, side, match.group(0))
+                else:
+                    result = replace(ref, match.group(0))
                 pieces += [piece[done : match.start()], match.group(0) if result is None else result]
                 done = match.end()
             pieces.append(piece[done:])

@@ -106,6 +106,11 @@ _ALL = (
     Rule("body-script-link", _W, "Links in a body should not be `javascript:`, `data:` or `vbscript:` URLs."),
     Rule("template-text", _W, f"Template guidance lines (marked `{TEMPLATE_MARKER}`) should be replaced."),
     Rule("body-empty", _W, "An analysis should have a body."),
+    Rule(
+        "markdown-differs",
+        _W,
+        "The body should not use a Markdown construct the site renders differently from GitHub.",
+    ),
     # git: commits against a local clone of the fork
     Rule(
         "commit-unknown", _E, "With a fork clone, every commit must exist there, unambiguously, as a commit."

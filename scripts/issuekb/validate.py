@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from issuekb.commonmark import differences
 from issuekb.diagnostics import Diagnostic
 from issuekb.gitrepo import GitError, check_commits
 from issuekb.refs import IssueRef
@@ -177,8 +178,21 @@ def _script_links(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
         )
 
 
+def _markdown_differences(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
+    """Constructs of a page's body that the site renders differently from GitHub."""
+    for found in differences(body):
+        yield Diagnostic.warning(
+            "markdown-differs",
+            rel,
+            body_line + found.line,
+            found.message,
+            "Rewrite it in a form both read alike (docs/writing.md lists them), or accept the difference.",
+        )
+
+
 def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
-    """The body rules of one analysis and its companions: placeholders, template text, an empty body.
+    """The body rules of one analysis and its companions: placeholders, template text, Markdown the site
+    renders differently from GitHub, script links, an empty body.
 
     They depend on that folder's files only, so the record cache (`issuekb.cache`) keeps their results.
     """
@@ -186,6 +200,7 @@ def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
     pages += [(c.rel, c.body, c.body_line) for c in analysis.companions]
     for rel, body, body_line in pages:
         yield from _template_left_in_body(rel, body, body_line)
+        yield from _markdown_differences(rel, body, body_line)
         yield from _script_links(rel, body, body_line)
     if not analysis.body.strip():
         yield Diagnostic.warning(

@@ -194,7 +194,7 @@ def render_analysis(
     page = _Page(kb, graph, state, analysis)
     hood = graph.neighbourhood(analysis)
     title = _title(page)
-    body = site_body(analysis.body, kb, analysis.repo, page.uri).strip("\n")
+    body = site_body(analysis.body, kb, analysis.repo, page.uri, (analysis.title,)).strip("\n")
     parts = [
         front_matter(title),
         f"# {md_inline(page.short(analysis.ref))} {md_inline(analysis.title)}\n\n",
@@ -213,7 +213,8 @@ def render_companion(kb: KnowledgeBase, analysis: Analysis, companion: Companion
     short = analysis.ref.short(kb.config.upstream)
     title = f"{short} {analysis.title}: {companion.title}"
     back = md_link(uri, analysis_uri(analysis))
-    body = site_body(companion.body, kb, analysis.repo, uri).strip("\n")
+    titles = (companion.title, analysis.title, f"{analysis.title}: {companion.title}")
+    body = site_body(companion.body, kb, analysis.repo, uri, titles).strip("\n")
     return (
         front_matter(title)
         + f"# {md_inline(short)} {md_inline(analysis.title)}: {md_inline(companion.title)}\n\n"

@@ -2,24 +2,33 @@
 
 - `#N` / `owner/repo#N` mentions become links: to the analysis page when there is one, else to the
   upstream issue; never inside code (the scanner in `issuekb.mentions` decides what is a mention).
+  "PR #N" and "pull request #N" link to the fork's pull request when a fork is configured, "fork PR #N"
+  only then (else it stays text), "upstream PR #N" to the upstream pull request.
 - Links to `analysis.md` (how analyses link to each other in the repository) point at the analysis page.
-- The page has its own `# #N title` heading, so a body that uses level-1 headings is shifted one level
-  down (outside code blocks); nothing else is changed.
+- The page has its own `# #N title` heading: a body that opens with a level-1 heading repeating the
+  title (`# Issue #12: title`, in any case and emphasis) loses that heading, and a body that still uses
+  level-1 headings is shifted one level down (outside code blocks).
+- After the mentions are linked and before the headings are fitted, the Markdown GitHub reads is
+  rewritten for Python-Markdown (`issuekb.commonmark`), so the page shows the lists, code blocks and
+  tables GitHub shows (and an underlined level-1 heading is shifted down too).
 """
 
 from __future__ import annotations
 
 import re
 
+from issuekb.commonmark import for_python_markdown
 from issuekb.kb import KnowledgeBase
 from issuekb.mentions import replace_mentions
 from issuekb.refs import IssueRef
+from issuekb.render.links import GITHUB
 from issuekb.render.site.paths import analysis_uri, md_link
 
 __all__ = ["site_body"]
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX_RE = re.compile(r"^(#{1,6})(?=\s|$)")
+_TITLE_PREFIX_RE = re.compile(r"^(?:issue\s*)?(?:[\w.-]+/[\w.-]+)?#\d+\s*[:\-–—]?\s*", re.IGNORECASE)
 _ANALYSIS_LINK_RE = re.compile(r"(\]\((?![a-z][a-z0-9+.-]*:)(?:[^()\s]*/)?)analysis\.md((?:#[^()\s]*)?\))")
 
 
@@ -41,6 +50,27 @@ def _outside_code(lines: list[str]) -> list[bool]:
     return flags
 
 
+def _comparable(title: str) -> str:
+    """A heading or title without its `Issue #N:` prefix, emphasis, case and spacing."""
+    plain = re.sub(r"[*_`]", "", title).strip()
+    plain = _TITLE_PREFIX_RE.sub("", plain)
+    return " ".join(plain.casefold().split()).rstrip(".:")
+
+
+def _drop_title(text: str, titles: tuple[str, ...]) -> str:
+    """`text` without a first level-1 heading that repeats one of `titles` (and the blank lines after)."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not (match := re.match(r"^ {0,3}# +(.*?)(?: +#+)? *$", lines[first])):
+        return text
+    if _comparable(match.group(1)) not in {_comparable(title) for title in titles}:
+        return text
+    rest = first + 1
+    while rest < len(lines) and not lines[rest].strip():
+        rest += 1
+    return "\n".join(lines[:first] + lines[rest:])
+
+
 def _fit(text: str) -> str:
     """Rewrite `analysis.md` links and shift headings down when the body has a level-1 heading."""
     lines = text.split("\n")
@@ -59,12 +89,18 @@ def _fit(text: str) -> str:
     return "\n".join(out)
 
 
-def site_body(text: str, kb: KnowledgeBase, repo: str, from_uri: str) -> str:
-    """The body as it appears on the page `from_uri`."""
+def site_body(text: str, kb: KnowledgeBase, repo: str, from_uri: str, titles: tuple[str, ...] = ()) -> str:
+    """The body as it appears on the page `from_uri`, whose own heading shows one of `titles`."""
 
     def link(ref: IssueRef, original: str) -> str:
         target = kb.get(ref)
         url = md_link(from_uri, analysis_uri(target)) if target is not None else ref.url()
         return f"[{original}]({url})"
 
-    return _fit(replace_mentions(text, repo, link))
+    def pull(ref: IssueRef, side: str, original: str) -> str | None:
+        fork = kb.config.fork
+        if side == "upstream" or (side == "" and not fork):
+            return f"[{original}]({GITHUB}/{ref.repo}/pull/{ref.number})"
+        return f"[{original}]({GITHUB}/{fork}/pull/{ref.number})" if fork else None
+
+    return _fit(for_python_markdown(replace_mentions(_drop_title(text, titles), repo, link, pull)))
