@@ -90,7 +90,7 @@ bench: $(STAMP) ## Benchmarks at N = 100, 1,000, 10,000 vs python-frontmatter an
 	$(BIN)/python -m bench $(ARGS)
 
 .PHONY: profile
-profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument) [ARGS="--scenario fields --n 10000"]
+profile: $(STAMP) ## Where the time of one benchmark scenario goes (pyinstrument) [ARGS="--scenario cold --n 10000"]
 	$(BIN)/python -m bench.profile $(ARGS)
 
 .PHONY: lock
@@ -101,11 +101,11 @@ lock: $(STAMP) ## Refresh constraints.txt from the installed versions
 dist: $(STAMP) ## Build the wheel and the source archive into dist/ and print how to install them
 	rm -rf dist build/lib
 	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) $(BIN)/python -m build --no-isolation --outdir dist .
-	$(BIN)/python -m issuekb.install_help dist .
+	$(BIN)/python -m issuekb.init.install_help dist .
 
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf site dist build .issuekb-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
+	rm -rf site dist build .pytest_cache .mypy_cache .ruff_cache test-artifacts bench-results
 
 .PHONY: distclean
 distclean: clean ## Remove everything generated, .venv included

@@ -2,10 +2,8 @@
 
 Each measurement runs in a fresh interpreter so that its peak RSS is its own. KIND is:
 
-- `core`: load, check, link graph and TRACKING.md render, as `issuekb check` + `issuekb tracking` do,
-  reading every file (no record cache);
-- `core-cached`: the same with the record cache under ROOT/.issuekb-cache/ (a repeated run: the caller
-  fills the cache first, and may edit some analyses in between);
+- `core`: what `issuekb tracking` does without writing: the pipeline (load, check, link graph, upstream
+  state) and the TRACKING.md render;
 - `baseline`: python-frontmatter's default loader over the same analysis files (what a user would write);
 - `mkdocs`: `mkdocs build` of ROOT/mkdocs.yml (the site with the plugin, or the plain-Markdown floor).
 
@@ -27,18 +25,21 @@ from typing import Any
 from bench.stages import timed
 
 
-def _core(root: Path, *, cache: bool = False) -> dict[str, Any]:
-    """What `issuekb check` and `issuekb tracking` do (git left out), in one pass: `kb_results`."""
+def _core(root: Path) -> dict[str, Any]:
+    """What `issuekb tracking` does (git left out), but the write: `run_pipeline` and `render_tracking`."""
     from issuekb.config import load_config
     from issuekb.diagnostics import format_diagnostics
-    from issuekb.results import kb_results
+    from issuekb.pipeline import run_pipeline
+    from issuekb.render.links import RepoLinks
+    from issuekb.render.tracking import render_tracking
 
     config = load_config(root)
-    results = kb_results(config, git=False, cache=cache, tracking=config.tracking_file, frozen=True)
+    results = run_pipeline(config, git=False)
     format_diagnostics(results.diags)
-    if results.tracking_bytes is None:
+    links = RepoLinks.for_file(config, config.tracking_file)
+    if not render_tracking(results.kb, results.graph, results.state, links):
         raise RuntimeError("TRACKING.md was not rendered")
-    return {"analyses": results.analyses, "diagnostics": len(results.diags), "from_memo": results.from_memo}
+    return {"analyses": results.analyses, "diagnostics": len(results.diags)}
 
 
 def _baseline(root: Path) -> dict[str, Any]:
@@ -60,7 +61,6 @@ def _mkdocs(root: Path) -> dict[str, Any]:
 
 KINDS = {
     "core": _core,
-    "core-cached": lambda root: _core(root, cache=True),
     "baseline": _baseline,
     "mkdocs": _mkdocs,
 }
@@ -69,7 +69,7 @@ KINDS = {
 def main() -> None:
     """`python -m bench.measure KIND ROOT [--profile PREFIX | --stages]`: with `--profile`, the work runs
     under pyinstrument and its call tree is written to PREFIX.txt and PREFIX.html (`bench.profile`); with
-    `--stages` (`core` kinds), the seconds of each stage of `bench.stages` are added to the result."""
+    `--stages` (the `core` kind), the seconds of each stage of `bench.stages` are added to the result."""
     usage = "usage: python -m bench.measure KIND ROOT [--profile PREFIX | --stages]"
     if len(sys.argv) < 3 or sys.argv[1] not in KINDS:
         raise SystemExit(f"{usage}; KIND is one of {', '.join(KINDS)}")
@@ -79,13 +79,13 @@ def main() -> None:
     elif kind == "baseline":
         import frontmatter  # noqa: F401
     else:
-        import issuekb.render.tracking
-        import issuekb.results  # noqa: F401
+        import issuekb.pipeline
+        import issuekb.render.tracking  # noqa: F401
     profile = Path(rest[1]) if rest[:1] == ["--profile"] and len(rest) == 2 else None
-    stages = rest == ["--stages"] and kind.startswith("core")
+    stages = rest == ["--stages"] and kind == "core"
     if rest and profile is None and not stages:
         raise SystemExit(
-            f"{usage}, not {rest}" + (" (--stages times the core kinds)" if rest == ["--stages"] else "")
+            f"{usage}, not {rest}" + (" (--stages times the core kind)" if rest == ["--stages"] else "")
         )
     profiler = None
     if profile is not None:

@@ -1,23 +1,20 @@
 """`make profile`: where the time of one benchmark scenario goes, as pyinstrument's call tree, or
 (`--stages`) as the wall time of each stage of the run.
 
-    python -m bench.profile [--scenario fields] [--n 10000] [--seed 668] [--out bench-results]
-    python -m bench.profile --stages [--rounds 5] [--scenario fields] [--n 10000] ...
+    python -m bench.profile [--scenario cold] [--n 10000] [--seed 668] [--out bench-results]
+    python -m bench.profile --stages [--rounds 5] [--scenario cold] [--n 10000] ...
 
-The synthetic knowledge base is generated as `make bench` generates it, the scenario is prepared the same
-way (the cache filled, then 10 texts or 10 front matters edited), and the measured work runs once in a
-fresh process under pyinstrument. The call tree is printed and written to
+The synthetic knowledge base is generated as `make bench` generates it, and the measured work runs once
+in a fresh process under pyinstrument. The call tree is printed and written to
 `--out/profile-<scenario>-<n>.txt` and `.html` (open the HTML in a browser to fold and unfold it). One run
 on a shared machine is noisy: read the shares, not the seconds, and compare with `make bench`.
 
-With `--stages` (the load + check + TRACKING.md scenarios), the run is not profiled: each stage of
-`bench.stages` is timed in the measuring process, over `--rounds` fresh processes (the edited scenarios
-edit other analyses before each), and the medians are printed as a Markdown table and written to
+With `--stages` (the `cold` scenario), the run is not profiled: each stage of `bench.stages` is timed
+in the measuring process, over `--rounds` fresh processes, and the medians are printed as a Markdown table and written to
 `--out/stages-<scenario>-<n>.md` and `.json`. These are the seconds to compare with `make bench`.
 
-Scenarios: `cold` (no cache), `cached` (nothing changed: the memo answers), `texts` (10 texts edited),
-`fields` (10 front matters edited), `baseline` (python-frontmatter), `site` (`mkdocs build` with the
-plugin; N defaults to 1,000 there).
+Scenarios: `cold` (`issuekb tracking`'s work: load, check, TRACKING.md), `baseline` (python-frontmatter),
+`site` (`mkdocs build` with the plugin; N defaults to 1,000 there).
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.run import EDITS, ROOT, age, edit, measure
+from bench.run import ROOT, measure
 from bench.site import prepare
 from bench.stages import OTHER, STAGES
 from bench.synth import generate
@@ -39,10 +36,7 @@ __all__ = ["SCENARIOS", "main", "stage_rows"]
 
 #: scenario -> (the kind of `bench.measure` run, what it is)
 SCENARIOS = {
-    "cold": ("core", "load + check + TRACKING.md, no cache"),
-    "cached": ("core-cached", "the same with the cache, nothing changed"),
-    "texts": ("core-cached", f"the same with the cache, {EDITS} texts edited"),
-    "fields": ("core-cached", f"the same with the cache, {EDITS} front matters edited"),
+    "cold": ("core", "load + check + TRACKING.md"),
     "baseline": ("baseline", "python-frontmatter's default loader over the same files"),
     "site": ("mkdocs", "mkdocs build with the plugin"),
 }
@@ -54,29 +48,22 @@ _TOP_LEVEL = {stage.label for stage in STAGES if stage.parent is None}
 def _prepare(scenario: str, workdir: Path, n: int, seed: int) -> Path:
     """The folder to measure in, with the scenario set up."""
     if scenario == "site":
-        case = prepare(workdir / "site", n, seed)
-        age(case.plugin)
-        return case.plugin
+        return prepare(workdir / "site", n, seed).plugin
     root = workdir / "kb"
     generate(root, n, seed)
-    age(root)
-    if SCENARIOS[scenario][0] == "core-cached":
-        measure("core-cached", root)  # fills the record cache and its memo
-        if scenario != "cached":
-            edit(root, EDITS, 0, front_matter=scenario == "fields")
     return root
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="fields", help="what to profile")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="cold", help="what to profile")
     parser.add_argument("--n", type=int, help="analyses (default 10,000; 1,000 for the site)")
     parser.add_argument("--seed", type=int, default=668, help="seed of the synthetic knowledge base")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results", help="folder of the profiles")
     parser.add_argument("--stages", action="store_true", help="time the stages instead of profiling")
     parser.add_argument("--rounds", type=int, default=5, help="fresh processes for --stages (median)")
     args = parser.parse_args(argv)
-    if args.stages and SCENARIOS[args.scenario][0] not in ("core", "core-cached"):
+    if args.stages and SCENARIOS[args.scenario][0] != "core":
         parser.error(f"--stages times the load + check + TRACKING.md scenarios, not {args.scenario}")
     if args.rounds < 1:
         parser.error(f"--rounds must be at least 1, not {args.rounds}")
@@ -85,13 +72,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.n < 1:
         parser.error(f"--n must be at least 1, not {args.n}")
     return args
-
-
-def _check_path(scenario: str, result: dict[str, Any]) -> None:
-    """Stop when a run did not take the path its scenario is named after (the memo, or not)."""
-    memo = {"cached": True, "texts": True, "fields": False, "cold": False}.get(scenario)
-    if memo is not None and result.get("from_memo") != memo:
-        raise RuntimeError(f"the {scenario} scenario did not take the path it is named after: {result}")
 
 
 def stage_rows(rounds: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
@@ -112,12 +92,8 @@ def stage_rows(rounds: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
 
 def _stages(args: argparse.Namespace, root: Path, kind: str, what: str) -> int:
     rounds = []
-    for number in range(args.rounds):
-        if number and args.scenario in ("texts", "fields"):
-            edit(root, EDITS, number, front_matter=args.scenario == "fields")
-        result = measure(kind, root, "--stages")
-        _check_path(args.scenario, result)
-        rounds.append(result)
+    for _ in range(args.rounds):
+        rounds.append(measure(kind, root, "--stages"))
     total = statistics.median(r["seconds"] for r in rounds)
     lines = [
         f"Stages of the {args.scenario} scenario ({what}), N={args.n}: medians of {args.rounds} fresh"
@@ -149,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="issuekb-profile-") as tmp:
         root = _prepare(args.scenario, Path(tmp), args.n, args.seed)
         result = measure(kind, root, "--profile", str(prefix))
-    _check_path(args.scenario, result)
     print(prefix.with_suffix(".txt").read_text(encoding="utf-8"))
     print(
         f"[profile] {result['seconds']:.2f} s under the profiler; call tree in {prefix}.txt and .html",

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +28,9 @@ from bench.site import prepare, site_bytes
 from bench.sync import measure_sync
 from bench.synth import generate
 
-__all__ = ["EDITS", "age", "edit", "main", "measure", "run"]
+__all__ = ["main", "measure", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Generated files and folders get a time stamp well in the past: a real knowledge base's files are not
-#: brand new, and the record cache does not record files or folders modified in the last seconds.
-_PAST = 1_700_000_000
 
 
 def machine() -> dict[str, Any]:
@@ -57,38 +51,6 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
     }
-
-
-def age(root: Path) -> None:
-    for folder, _, names in os.walk(root, topdown=False):  # a folder after its files
-        for name in names:
-            os.utime(Path(folder) / name, (_PAST, _PAST))
-        os.utime(folder, (_PAST, _PAST))
-
-
-#: Analyses edited before each run of the "edited" measurement (a maintainer's few edits between runs).
-EDITS = 10
-
-
-#: the start of a front matter's title, inside its quotes when quoted
-_TITLE_RE = re.compile(r'\ntitle: "?')
-
-
-def edit(root: Path, count: int, round_: int, *, front_matter: bool = False) -> None:
-    """Edit `count` analyses (a different set each round), with a time stamp in the past: append a
-    sentence to the body, or (`front_matter`) add a word to the title."""
-    folders = sorted((root / "analyses").iterdir())
-    step = max(1, len(folders) // count)
-    offset = round_ * 7 + (3 if front_matter else 0)
-    for i in range(min(count, len(folders))):
-        path = folders[(i * step + offset) % len(folders)] / "analysis.md"
-        text = path.read_text(encoding="utf-8")
-        if front_matter:
-            text = _TITLE_RE.sub(lambda m: f"{m[0]}Round {round_} - ", text, count=1)
-        else:
-            text += f"\nEdited in round {round_}.\n"
-        path.write_text(text, encoding="utf-8")
-        os.utime(path, (_PAST + round_ + 1, _PAST + round_ + 1))
 
 
 def measure(kind: str, root: Path, *options: str) -> dict[str, Any]:
@@ -118,27 +80,15 @@ def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     median: dict[str, Any] = {key: statistics.median(s[key] for s in samples) for key in keys}
     median["runs"] = len(samples)
     median["samples"] = [s["seconds"] for s in samples]
-    median["from_memo"] = [s.get("from_memo", False) for s in samples]
     return median
 
 
-def _rounds(
-    steps: list[tuple[str, str, Path]],
-    runs: int,
-    before: Callable[[int], None] | None = None,
-    before_step: dict[str, Callable[[int], None]] | None = None,
-) -> dict[str, Any]:
+def _rounds(steps: list[tuple[str, str, Path]], runs: int) -> dict[str, Any]:
     """`runs` rounds of one measurement per step `(name, kind, root)`, side by side: a machine whose speed
-    drifts over minutes slows every step of a round alike. `before(i)` runs before round i, and
-    `before_step[name](i)` before that step of round i (both outside the measurements). Returns each
-    step's medians by name."""
+    drifts over minutes slows every step of a round alike. Returns each step's medians by name."""
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in steps}
-    for i in range(runs):
-        if before is not None:
-            before(i)
+    for _ in range(runs):
         for name, kind, root in steps:
-            if before_step and name in before_step:
-                before_step[name](i)
             samples[name].append(measure(kind, root))
     return {name: _summary(found) for name, found in samples.items()}
 
@@ -150,42 +100,14 @@ def _ratio(results: dict[str, Any], over: str, under: str) -> float:
 
 
 def _core(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[str, Any]]:
+    """Per size: `issuekb tracking`'s work and python-frontmatter's bare loading, side by side."""
     rows = []
     for n in sizes:
         root = workdir / f"core-{n}"
         generate(root, n, seed)
-        age(root)
         print(f"[bench] core N={n}", file=sys.stderr, flush=True)
-        measure("core-cached", root)  # fills the record cache and its memo
-        # each round: 10 texts edited and a run with the cache (it reads those 10 again and keeps the
-        # memo), 10 front matters edited and a run with the cache (the whole pipeline on the cached
-        # records), a run that the memo answers, a run without the cache, and python-frontmatter
-        found = _rounds(
-            [
-                ("issuekb_texts", "core-cached", root),
-                ("issuekb_fields", "core-cached", root),
-                ("issuekb_cached", "core-cached", root),
-                ("issuekb", "core", root),
-                ("baseline", "baseline", root),
-            ],
-            runs,
-            functools.partial(edit, root, EDITS),
-            {"issuekb_fields": functools.partial(edit, root, EDITS, front_matter=True)},
-        )
-        paths = {
-            key: found[key]["from_memo"]
-            for key in ("issuekb", "issuekb_cached", "issuekb_texts", "issuekb_fields")
-        }
-        if paths != {
-            "issuekb": [False] * runs,
-            "issuekb_cached": [True] * runs,
-            "issuekb_texts": [True] * runs,
-            "issuekb_fields": [False] * runs,
-        }:
-            raise RuntimeError(f"N={n}: a measurement did not take the path it is named after: {paths}")
-        row: dict[str, Any] = {"n": n, **found}
-        row["speedups"] = {key: _ratio(found, "baseline", key) for key in paths}
-        rows.append(row)
+        found = _rounds([("issuekb", "core", root), ("baseline", "baseline", root)], runs)
+        rows.append({"n": n, **found, "ratio": _ratio(found, "issuekb", "baseline")})
     return rows
 
 
@@ -194,7 +116,6 @@ def _site(workdir: Path, sizes: list[int], runs: int, seed: int) -> list[dict[st
     for n in sizes:
         print(f"[bench] site N={n}", file=sys.stderr, flush=True)
         case = prepare(workdir / f"site-{n}", n, seed)
-        age(case.plugin)
         found = _rounds([("plugin", "mkdocs", case.plugin), ("floor", "mkdocs", case.floor)], runs)
         rows.append(
             {

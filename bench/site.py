@@ -72,16 +72,17 @@ def _nav(uris: list[str]) -> str:
 def prepare(workdir: Path, n: int, seed: int = 668) -> SiteCase:
     """Generate both folders for `n` analyses (deterministic from `seed`)."""
     from issuekb.config import load_config
-    from issuekb.kb import load_kb
+    from issuekb.core.graph import build_graph
+    from issuekb.pipeline import load_kb
     from issuekb.render.site import render_home, render_site
-    from issuekb.upstream import load_state
+    from issuekb.upstream.state import load_state
 
     plugin, floor = workdir / "plugin", workdir / "floor"
     generate(plugin, n, seed)
     config = load_config(plugin)
     kb, _ = load_kb(config, git=False)
     state, _ = load_state(config.state_file)
-    site = render_site(kb, kb.graph, state)
+    site = render_site(kb, build_graph(kb), state)
     home = render_home("issuekb benchmark", site.summary)
     in_nav = ["index.md", *(p.uri for p in site.pages if p.in_nav and p.uri.endswith(".md"))]
     (plugin / "docs" / "index.md").unlink()  # the plugin generates the home page, as the floor has it

@@ -3,7 +3,7 @@
 A profiler shows the call tree but slows small calls far more than large ones, so its seconds are not a
 stage's seconds. Here each stage is one function of issuekb, wrapped with a timer in the measuring
 process (`bench.measure --stages`) for the duration of the run: the overhead is two clock reads per call,
-and the wrapped functions are called a few times per run (`RecordCache.restore` once per folder).
+and the wrapped functions are called a few times per run (`_load_folder` once per folder).
 
 A stage may hold others (`parent`); "everything else" is the run's time outside the top-level stages.
 """
@@ -21,7 +21,7 @@ from typing import Any
 __all__ = ["OTHER", "STAGES", "Stage", "timed"]
 
 #: the label of the run's time outside every top-level stage
-OTHER = "everything else (diagnostics sorted and formatted, memo built, ...)"
+OTHER = "everything else (diagnostics sorted and formatted, ...)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +36,13 @@ class Stage:
 
 
 STAGES = (
-    Stage("list the folders, stat every file, read the cache's index", "issuekb.results", "plan_kb"),
-    Stage("read and hash the upstream state file (or take its digest)", "issuekb.results", "read_state_file"),
-    Stage("read the changed folders again (for the memo)", "issuekb.results", "_reread"),
-    Stage("answer from the memo", "issuekb.results", "_answer"),
-    Stage("the records and the rules", "issuekb.results", "build_kb_parts"),
-    Stage(
-        "restore a record from the cache", "issuekb.cache", "RecordCache.restore", "the records and the rules"
-    ),
-    Stage("cross-file rules and the link graph", "issuekb.kb", "validate", "the records and the rules"),
-    Stage("TRACKING.md", "issuekb.results", "_tracking"),
-    Stage("what the kept rows were rendered with (their head)", "issuekb.results", "_kept", "TRACKING.md"),
-    Stage("the kept rows, unpickled", "issuekb.cache", "RecordCache.parts", "TRACKING.md"),
-    Stage("the kept upstream state, rebuilt", "issuekb.results", "state_from_values", "TRACKING.md"),
-    Stage("render", "issuekb.results", "_render", "TRACKING.md"),
-    Stage("write the cache", "issuekb.cache", "RecordCache.save"),
+    Stage("load the analyses", "issuekb.pipeline", "load_analyses"),
+    Stage("list the analysis folders", "issuekb.core.load", "discover", "load the analyses"),
+    Stage("read, model and check each folder", "issuekb.core.load", "_load_folder", "load the analyses"),
+    Stage("build the link graph", "issuekb.pipeline", "build_graph"),
+    Stage("knowledge-base rules", "issuekb.pipeline", "validate"),
+    Stage("read the upstream state file", "issuekb.pipeline", "load_state"),
+    Stage("render TRACKING.md", "issuekb.render.tracking", "render_tracking"),
 )
 
 

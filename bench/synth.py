@@ -11,7 +11,7 @@ import random
 import re
 from pathlib import Path
 
-from issuekb.upstream import IssueState, RepoState, UpstreamState, dump_state
+from issuekb.upstream.state import IssueState, RepoState, UpstreamState, dump_state
 
 __all__ = ["MKDOCS_YML", "generate"]
 

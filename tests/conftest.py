@@ -94,7 +94,7 @@ def kb_config(kb_root: Path) -> Config:
     return load_config(kb_root)
 
 
-#: Older than the record cache's "racy" window, so that every file may be recorded.
+#: A modification time well in the past, as a real knowledge base's files have.
 LONG_AGO = 1_700_000_000
 
 

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import REPO_ROOT, TODAY, analysis_text, write_file
+from issuekb.authoring.rename import relink
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.kb import load_kb
-from issuekb.rename import relink
-from issuekb.upstream import IssueState, UpstreamState, dump_state, load_state
+from issuekb.pipeline import load_kb
+from issuekb.upstream.state import IssueState, UpstreamState, dump_state, load_state
 from syncenv import invoke
 
 UPSTREAM = "acme/widget"

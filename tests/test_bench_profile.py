@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from bench.stages import OTHER, STAGES, Stage, timed
 
+import issuekb.core.load
 from conftest import run_bench
-from issuekb.cache import RecordCache
 
 TOP_LEVEL = {stage.label for stage in STAGES if stage.parent is None}
 _SLEEP = time.sleep
@@ -27,9 +27,8 @@ def profile(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("scenario", "expected", "absent"),
     [
-        ("fields", ["kb_results", "build_kb_parts"], []),  # the whole pipeline on the cached records
-        ("cold", ["kb_results", "load_document"], ["restore_analysis"]),
-        ("cached", ["_core"], ["build_kb_parts", "load_document"]),  # the memo answers
+        ("cold", ["run_pipeline", "load_document", "render_tracking"], ["mkdocs"]),
+        ("baseline", ["_baseline", "frontmatter"], ["run_pipeline"]),
     ],
 )
 def test_the_call_tree_of_a_scenario_is_printed_and_written(
@@ -68,13 +67,13 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path: Path, args: list[st
 
 
 def test_timed_wraps_the_stages_while_the_block_runs_and_restores_them() -> None:
-    restore = RecordCache.__dict__["restore"]
-    stages = (Stage("sleep", "time", "sleep"), Stage("restore", "issuekb.cache", "RecordCache.restore"))
+    discover = issuekb.core.load.discover
+    stages = (Stage("sleep", "time", "sleep"), Stage("discover", "issuekb.core.load", "discover"))
     with timed(stages) as seconds:
-        assert RecordCache.__dict__["restore"] is not restore
+        assert issuekb.core.load.discover is not discover
         time.sleep(0.02)
         time.sleep(0.01)
-    assert time.sleep is _SLEEP and RecordCache.__dict__["restore"] is restore
+    assert time.sleep is _SLEEP and issuekb.core.load.discover is discover
     assert seconds.keys() == {"sleep"} and 0.03 <= seconds["sleep"] < 1
 
 
@@ -88,19 +87,12 @@ def stage_run(tmp_path: Path, scenario: str) -> tuple[str, list[dict[str, Any]]]
     return table, rounds
 
 
-def test_the_stages_of_a_front_matter_edit_are_timed_in_each_round(tmp_path: Path) -> None:
-    table, rounds = stage_run(tmp_path, "fields")
-    records, restore = "the records and the rules", "restore a record from the cache"
+def test_the_stages_of_a_run_are_timed_in_each_round(tmp_path: Path) -> None:
+    table, rounds = stage_run(tmp_path, "cold")
+    load, folders = "load the analyses", "read, model and check each folder"
     for found in rounds:
         stages = found["stages"]
-        assert not found["from_memo"] and "answer from the memo" not in stages
-        assert {records, restore, "TRACKING.md", "render", "write the cache"} <= stages.keys()
+        assert {load, folders, "read the upstream state file", "render TRACKING.md"} <= stages.keys()
         assert sum(v for k, v in stages.items() if k in TOP_LEVEL) <= found["seconds"]
-        assert stages[restore] <= stages[records] and stages["render"] <= stages["TRACKING.md"]
-    assert f"| {records} |" in table and f"| - {restore} |" in table and f"| {OTHER} |" in table
-
-
-def test_a_memo_answer_has_no_records_stage(tmp_path: Path) -> None:
-    table, rounds = stage_run(tmp_path, "cached")
-    assert all(r["from_memo"] and "answer from the memo" in r["stages"] for r in rounds)
-    assert "| answer from the memo |" in table and "the records and the rules" not in table
+        assert stages[folders] <= stages[load]
+    assert f"| {load} |" in table and f"| - {folders} |" in table and f"| {OTHER} |" in table

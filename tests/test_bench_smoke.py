@@ -51,16 +51,10 @@ def test_json_has_every_measurement(bench_run: tuple[dict[str, Any], str, Path])
     assert machine["python"]
     [core] = results["core"]
     assert core["n"] == 50
-    for kind in ("issuekb", "issuekb_cached", "issuekb_texts", "issuekb_fields", "baseline"):
+    for kind in ("issuekb", "baseline"):
         assert core[kind]["seconds"] > 0
         assert core[kind]["peak_rss_mb"] > 0
-    # each cached measurement took the path it is named after: the memo, or the records after edits
-    assert core["issuekb_cached"]["from_memo"] == [True]
-    assert core["issuekb_texts"]["from_memo"] == [True]
-    assert core["issuekb_fields"]["from_memo"] == [False]
-    assert core["issuekb"]["from_memo"] == [False]
-    assert set(core["speedups"]) == {"issuekb", "issuekb_cached", "issuekb_texts", "issuekb_fields"}
-    assert all(value > 0 for value in core["speedups"].values())
+    assert core["ratio"] > 0
     assert [row["n"] for row in results["site"]] == [5, 50]
     for row in results["site"]:
         assert row["plugin"]["seconds"] > 0
@@ -96,11 +90,11 @@ def test_table_has_every_section_and_row(bench_run: tuple[dict[str, Any], str, P
     ]
     targets = results["targets"]
     assert isinstance(targets, list)
-    assert len(targets) == 15
+    assert len(targets) == 6
     for target in targets:
         assert f"| {target['target']} |" in table
     # at N = 50 the targets at 10,000 and 1,000 are not measured, and say so
-    assert table.count("| not measured | — |") == 14
+    assert table.count("| not measured | — |") == 5
 
 
 def test_write_docs_replaces_only_the_marked_part(bench_run: tuple[dict[str, Any], str, Path]) -> None:

@@ -11,10 +11,10 @@ import markdown
 import pytest
 
 from conftest import REPO_ROOT
-from issuekb.graph import Neighbourhood
-from issuekb.refs import IssueRef
+from issuekb.core.graph import Neighbourhood
+from issuekb.core.refs import IssueRef
 from issuekb.render.charts import activity_chart, fill_months, neighbourhood_svg, status_chart
-from issuekb.stats import Count, MonthCount
+from issuekb.render.stats import Count, MonthCount
 
 NS = "{http://www.w3.org/2000/svg}"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "charts"

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import REPO_ROOT
 from gitfixture import git
-from issuekb.install_help import install_commands
-from issuekb.install_spec import is_local, repository_url, requirement_from_checkout
+from issuekb.init.install_help import install_commands
+from issuekb.init.install_spec import is_local, repository_url, requirement_from_checkout
 
 
 def clone_like(tmp_path: Path, remote: str | None, urls: str = "") -> Path:

@@ -15,8 +15,10 @@ from hostilekb import PAYLOADS
 from htmltree import dangers, parse
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.kb import load_kb
-from issuekb.load import load_document
+from issuekb.core.document import load_document
+from issuekb.core.schema import tag_suggestion
+from issuekb.core.scriptlinks import script_links
+from issuekb.pipeline import load_kb
 from issuekb.render.escape import (
     html_attr,
     html_text,
@@ -27,9 +29,7 @@ from issuekb.render.escape import (
     md_inline,
     page_title,
 )
-from issuekb.schema import tag_suggestion
-from issuekb.scriptlinks import script_links
-from issuekb.upstream import IssueState, UpstreamState, dump_state
+from issuekb.upstream.state import IssueState, UpstreamState, dump_state
 
 GFM = MarkdownIt("commonmark").enable("table")
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from gitfixture import AMBIGUOUS_PREFIX, COMMITS, EMPTY_TREE, git, make_fork_clone
 from issuekb.cli import cli
-from issuekb.gitrepo import GitError, check_commits
+from issuekb.core.gitrepo import GitError, check_commits
 
 AddAnalysis = Callable[..., Path]
 ONE, TWO, THREE = COMMITS.values()

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
-import issuekb.graph
+import issuekb.core.graph
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
-from issuekb.kb import KnowledgeBase, load_kb
-from issuekb.mentions import Mention
-from issuekb.refs import IssueRef
-from issuekb.results import kb_results
+from issuekb.core.graph import LinkGraph, build_graph, graph_diagnostics, same_commit_keys
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.mentions import Mention
+from issuekb.core.refs import IssueRef
+from issuekb.pipeline import load_kb, run_pipeline
+from issuekb.render.links import RepoLinks
+from issuekb.render.tracking import render_tracking
 
 REPO = "acme/widget"
 AddAnalysis = Callable[..., Path]
@@ -195,15 +197,16 @@ def test_mentions_are_scanned_only_when_the_backlinks_are_read(
     add_analysis("0001-a", fm(1), body="# A\n\nLike #2.\n")
     add_analysis("0002-b", dup(2, 3))
     scanned: list[str] = []
-    real = issuekb.graph.find_mentions
+    real = issuekb.core.graph.find_mentions
 
     def counting(text: str, repo: str, skip_pulls: frozenset[str] = frozenset()) -> list[Mention]:
         scanned.append(text)
         return real(text, repo, skip_pulls)
 
-    monkeypatch.setattr(issuekb.graph, "find_mentions", counting)
-    results = kb_results(kb_config, today=TODAY, cache=False, tracking=kb_config.tracking_file)
-    assert results.tracking and results.analyses == 2
+    monkeypatch.setattr(issuekb.core.graph, "find_mentions", counting)
+    results = run_pipeline(kb_config, today=TODAY)
+    links = RepoLinks.for_file(kb_config, kb_config.tracking_file)
+    assert render_tracking(results.kb, results.graph, results.state, links) and results.analyses == 2
     _, graph = load(kb_config)
     assert graph.clusters and not scanned
     assert graph.referenced_by == {ref(2): (ref(1),)}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import MKDOCS_YML, write_file
 from issuekb.cli import cli
-from issuekb.schema import FIELDS
+from issuekb.core.schema import FIELDS
 
 SETTINGS = settings(
     max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -106,7 +106,6 @@ def test_check_and_import_survive_random_input(
 
         for args in (
             ["check"],
-            ["check", "--no-cache"],
             ["import", str(outer / "legacy"), "--force"],
             ["tracking"],
         ):

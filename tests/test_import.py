@@ -18,10 +18,10 @@ from click.testing import CliRunner, Result
 from conftest import GOLDEN, REPO_ROOT, TODAY, write_file
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.kb import load_kb
-from issuekb.load import load_document
-from issuekb.refs import IssueRef
-from issuekb.schema import Resolution, Status
+from issuekb.core.document import load_document
+from issuekb.core.refs import IssueRef
+from issuekb.core.schema import Resolution, Status
+from issuekb.pipeline import load_kb
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "legacy-kb"
 SEED = REPO_ROOT / "tests" / "fixtures" / "seed-1159"

@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from issuekb.legacy.body import fix_mentions, heading_title, priority_section
-from issuekb.legacy.decide import decide
-from issuekb.legacy.discover import discover_tree
-from issuekb.legacy.emit import emit_front_matter, quote, strip_header
-from issuekb.legacy.fields import (
+from issuekb.core.document import parse_document
+from issuekb.core.schema import Resolution, Status
+from issuekb.importer.body import fix_mentions, heading_title, priority_section
+from issuekb.importer.decide import decide
+from issuekb.importer.discover import discover_tree
+from issuekb.importer.emit import emit_front_matter, quote, strip_header
+from issuekb.importer.fields import (
     read_date,
     read_issue,
     read_prs,
@@ -23,13 +25,11 @@ from issuekb.legacy.fields import (
     scan_fields,
     split_items,
 )
-from issuekb.legacy.gather import gather
-from issuekb.legacy.resolve import Candidate, Source
-from issuekb.legacy.scope import line_scopes, other_issue
-from issuekb.legacy.status import folder_status, read_resolution, read_status
-from issuekb.legacy.tracking import read_tracking
-from issuekb.load import parse_document
-from issuekb.schema import Resolution, Status
+from issuekb.importer.gather import gather
+from issuekb.importer.resolve import Candidate, Source
+from issuekb.importer.scope import line_scopes, other_issue
+from issuekb.importer.status import folder_status, read_resolution, read_status
+from issuekb.importer.tracking import read_tracking
 
 FALLBACK = Candidate("acme/widget", Source("derived", "the configured upstream"))
 

@@ -17,10 +17,10 @@ import pytest
 from conftest import TODAY, write_file
 from gitfixture import git
 from issuekb.config import load_config
-from issuekb.kb import load_kb
-from issuekb.model import Analysis
-from issuekb.refs import IssueRef
-from issuekb.schema import Resolution, Status
+from issuekb.core.model import Analysis
+from issuekb.core.refs import IssueRef
+from issuekb.core.schema import Resolution, Status
+from issuekb.pipeline import load_kb
 from test_import import FIXTURE, make_kb, run
 
 REPO = "acme-labs/widgetd"

@@ -20,8 +20,7 @@ from click.testing import CliRunner, Result
 from conftest import REPO_ROOT, TODAY
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.init import SCAFFOLD, default_site_url
-from issuekb.install_spec import (
+from issuekb.init.install_spec import (
     SourceError,
     default_requirement,
     dependency_pins,
@@ -29,6 +28,7 @@ from issuekb.install_spec import (
     requirement_for,
     requirement_from_direct_url,
 )
+from issuekb.init.scaffold import SCAFFOLD, default_site_url
 from linkcheck import broken_links
 
 SCAFFOLD_DIR = REPO_ROOT / "scripts" / "issuekb" / "scaffold"
@@ -239,9 +239,9 @@ def test_paths_in_the_way_are_refused(tmp_path: Path) -> None:
 def test_a_failed_write_is_reported_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from issuekb import writes
+    from issuekb.init import service
 
-    real = writes.write_if_changed
+    real = service.write_if_changed
     calls: list[Path] = []
 
     def failing(path: Path, data: str | bytes) -> bool:
@@ -250,7 +250,7 @@ def test_a_failed_write_is_reported_without_a_traceback(
             raise OSError(28, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(writes, "write_if_changed", failing)
+    monkeypatch.setattr(service, "write_if_changed", failing)
     result = init(tmp_path, "--source", GIT_SOURCE)
     assert result.exit_code == 2
     assert "cannot write" in result.output and "Makefile: No space left on device" in result.output

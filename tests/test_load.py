@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
+from issuekb.core.document import Document, load_document, parse_document
+from issuekb.core.model import build_analysis
 from issuekb.diagnostics import Diagnostic, Severity
-from issuekb.load import Document, load_document, parse_document
-from issuekb.model import build_analysis
 
 REL = "analyses/0001-x/analysis.md"
 PATH = Path(REL)
@@ -197,7 +197,7 @@ def test_a_billion_laughs_stays_small_in_a_memory_capped_process(tmp_path: Path)
         from pathlib import Path
         cap = 300 * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
-        from issuekb.load import load_document
+        from issuekb.core.document import load_document
         doc, diags = load_document(Path({str(tmp_path / "bomb.md")!r}), "bomb.md")
         print(",".join(d.code for d in diags))
         """)

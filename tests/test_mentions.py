@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from issuekb.mentions import find_mentions, pull_side, replace_mentions
-from issuekb.refs import IssueRef
+from issuekb.core.mentions import find_mentions, pull_side, replace_mentions
+from issuekb.core.refs import IssueRef
 
 REPO = "acme/widget"
 

@@ -16,15 +16,15 @@ from click.testing import CliRunner, Result
 
 from conftest import REPO_ROOT, TODAY, write_file
 from fakegithub import FakeGitHub
+from issuekb.authoring.new import Prefill, check_repo, check_slug, fill_analysis, parse_issue, slugify
 from issuekb.cli import cli
 from issuekb.config import load_config
+from issuekb.core.document import load_document
+from issuekb.core.refs import IssueRef
+from issuekb.core.schema import PLACEHOLDERS, TEMPLATE_MARKER
 from issuekb.diagnostics import Severity
-from issuekb.kb import load_kb
-from issuekb.load import load_document
-from issuekb.new import Prefill, check_repo, check_slug, fill_analysis, parse_issue, slugify
-from issuekb.refs import IssueRef
-from issuekb.schema import PLACEHOLDERS, TEMPLATE_MARKER
-from issuekb.upstream import IssueState, UpstreamState, dump_state
+from issuekb.pipeline import load_kb
+from issuekb.upstream.state import IssueState, UpstreamState, dump_state
 
 SECTIONS = [
     "Executive summary",
@@ -337,7 +337,7 @@ def test_fill_keeps_reported_out_when_it_is_after_today() -> None:
 
 def test_the_real_template_passes_check_when_filled(tmp_path: Path) -> None:
     """Guards the committed template itself: filled, it has no error, and every section is marked."""
-    from issuekb.onefile import check_text
+    from issuekb.authoring.onefile import check_text
 
     config = load_config(REPO_ROOT)
     text = fill_analysis(

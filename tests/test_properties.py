@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 
 from conftest import TODAY
 from issuekb.config import Config
+from issuekb.core.document import Document, parse_document
+from issuekb.core.graph import build_graph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis, build_analysis
+from issuekb.core.rules import RULE_CODES
+from issuekb.core.schema import FIELDS, PLACEHOLDERS, Resolution, Status
+from issuekb.core.validate import validate
 from issuekb.diagnostics import Diagnostic
-from issuekb.kb import KnowledgeBase
-from issuekb.load import Document, parse_document
-from issuekb.model import Analysis, build_analysis
-from issuekb.rules import RULE_CODES
-from issuekb.schema import FIELDS, PLACEHOLDERS, Resolution, Status
-from issuekb.validate import validate
 
 SETTINGS = settings(
     max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -63,7 +64,8 @@ def run_pipeline(
     analysis, found = build_analysis(doc, CONFIG.upstream, today=TODAY)
     diags += found
     analyses = [analysis] if analysis is not None else []
-    diags += validate(kb_of(analyses), git=False)
+    kb = kb_of(analyses)
+    diags += validate(kb, build_graph(kb), git=False)
     return analyses, diags, doc
 
 
@@ -219,7 +221,8 @@ def test_knowledge_base_rules_over_related_records(metas: list[dict[str, Any]]) 
         assert analysis is not None
         analyses.append(analysis)
         diags += found
-    diags += validate(kb_of(analyses), git=False)
+    kb = kb_of(analyses)
+    diags += validate(kb, build_graph(kb), git=False)
     for diag in diags:
         assert diag.code in RULE_CODES, diag
     issues = [a.ref for a in analyses]

@@ -10,7 +10,7 @@ from conftest import REPO_ROOT, TODAY
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
 from issuekb.diagnostics import Severity, format_diagnostics
-from issuekb.kb import load_kb
+from issuekb.pipeline import load_kb
 
 
 def test_the_real_analyses_have_no_errors() -> None:

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from conftest import REPO_ROOT
 from issuekb.cli import cli
 from issuekb.config import load_config
-from issuekb.kb import discover
-from issuekb.load import load_document
-from issuekb.rules import RULE_CODES, rules_markdown
-from issuekb.schema import FIELDS, fields_markdown, json_schema
+from issuekb.core.document import load_document
+from issuekb.core.load import discover
+from issuekb.core.rules import RULE_CODES, rules_markdown
+from issuekb.core.schema import FIELDS, fields_markdown, json_schema
 
 REFERENCE = REPO_ROOT / "docs" / "reference.md"
 SCHEMA_FILE = REPO_ROOT / "docs" / "schema" / "analysis.schema.json"

@@ -13,10 +13,11 @@ import pytest
 
 from htmlcanon import canonical
 from issuekb.config import DEFAULTS, load_config
-from issuekb.kb import load_kb
+from issuekb.core.graph import build_graph
+from issuekb.pipeline import load_kb
 from issuekb.plugin import IssueKBOptions, IssueKBPlugin
 from issuekb.render.site import render_site
-from issuekb.upstream import load_state
+from issuekb.upstream.state import load_state
 from linkcheck import broken_links, parse_page, primary_nav_links
 from sitefixture import ANALYSES, HOSTILE_TITLE, REPO_ROOT, build_site, make_site_kb
 
@@ -271,7 +272,7 @@ def test_rendering_is_deterministic(built: tuple[Path, subprocess.CompletedProce
     for _ in range(2):
         kb, _diags = load_kb(config)
         state, _ = load_state(config.state_file)
-        site = render_site(kb, kb.graph, state)
+        site = render_site(kb, build_graph(kb), state)
         outputs.append([(page.uri, page.content) for page in site.pages] + [("summary", site.summary)])
     assert outputs[0] == outputs[1]
     assert (built[0] / "site/api/analyses.json").read_text(encoding="utf-8") == dict(outputs[0])[

@@ -10,14 +10,16 @@ import pytest
 
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.kb import KnowledgeBase, load_kb
+from issuekb.core.graph import build_graph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.pipeline import load_kb
 from issuekb.render.site import render_site
 from issuekb.render.site.body import site_body
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import md_link, page_url, tag_slug, url_between
 from issuekb.render.site.tags import group_tags
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ def test_listing_table_escapes_cells(small_kb: KnowledgeBase) -> None:
 
 
 def test_every_page_name_is_unique(small_kb: KnowledgeBase) -> None:
-    site = render_site(small_kb, small_kb.graph, UpstreamState())
+    site = render_site(small_kb, build_graph(small_kb), UpstreamState())
     uris = [page.uri for page in site.pages]
     assert len(uris) == len(set(uris))
     assert [p.uri for p in site.pages if not p.in_nav] == [

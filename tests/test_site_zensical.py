@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from issuekb.siteconfig import derived_config, read_site_config
+from issuekb.publish.config import derived_config, read_site_config
 from linkcheck import broken_links, parse_page
 from sitefixture import (
     ANALYSES,

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import TODAY, write_file
+from issuekb.authoring.frontmatter_edit import EditError, FrontMatterEditor, render_scalar
 from issuekb.cli import cli
-from issuekb.frontmatter_edit import EditError, FrontMatterEditor, render_scalar
 
 #: A hand-written analysis in the styles people write: comments everywhere, unusual key order,
 #: single and double quotes, a block list with comments, a flow list with inner spaces.

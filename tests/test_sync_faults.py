@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from fakegithub import FakeGitHub
-from issuekb.github import GitHubClient, MalformedResponseError, ServerError, Token
-from issuekb.syncstate import lock_path
-from issuekb.upstream import load_state, parse_state
+from issuekb.upstream.github import GitHubClient, MalformedResponseError, ServerError, Token
+from issuekb.upstream.state import load_state, parse_state
+from issuekb.upstream.syncstate import lock_path
 from syncenv import invoke, track
 
 REPO = "acme/widget"

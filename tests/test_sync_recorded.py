@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, analysis_text, write_file
-from issuekb.upstream import load_state
+from issuekb.upstream.state import load_state
 from syncenv import invoke
 
 RECORDED = REPO_ROOT / "data" / "tuya-convert-issues.json"

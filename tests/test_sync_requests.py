@@ -10,7 +10,7 @@ import pytest
 from github import Auth, Github
 
 from fakegithub import FakeGitHub
-from issuekb.upstream import load_state
+from issuekb.upstream.state import load_state
 from syncenv import invoke, track
 
 REPO = "acme/widget"

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from issuekb.apirecords import (
+from issuekb.config import Config
+from issuekb.pipeline import load_kb
+from issuekb.upstream.apirecords import (
     MalformedDataError,
     http_date,
     issue_from_api,
@@ -17,12 +19,10 @@ from issuekb.apirecords import (
     pull_from_listing,
     repo_of,
 )
-from issuekb.config import Config
-from issuekb.github import DEFAULT_API_URL, api_url, find_token
-from issuekb.kb import load_kb
-from issuekb.sync import Tracked, tracked_refs
-from issuekb.syncstate import merge_issue, prune, stamp_synced_at
-from issuekb.upstream import IssueState, RepoState, UpstreamState, dump_state
+from issuekb.upstream.github import DEFAULT_API_URL, api_url, find_token
+from issuekb.upstream.state import IssueState, RepoState, UpstreamState, dump_state
+from issuekb.upstream.sync import Tracked, tracked_refs
+from issuekb.upstream.syncstate import merge_issue, prune, stamp_synced_at
 
 RECORDED = json.loads((REPO_ROOT / "data" / "tuya-convert-issues.json").read_text(encoding="utf-8"))
 

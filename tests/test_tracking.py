@@ -16,11 +16,11 @@ from markdown_it import MarkdownIt
 from conftest import TODAY, write_file
 from issuekb.cli import cli
 from issuekb.config import Config, load_config
-from issuekb.graph import build_graph
-from issuekb.kb import load_kb
+from issuekb.core.graph import build_graph
+from issuekb.pipeline import load_kb
 from issuekb.render.links import RepoLinks
 from issuekb.render.tracking import GENERATED_MARKER, render_tracking
-from issuekb.upstream import IssueState, RepoState, UpstreamState, dump_state
+from issuekb.upstream.state import IssueState, RepoState, UpstreamState, dump_state
 
 AddAnalysis = Callable[..., Path]
 HOSTILE = (

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import TODAY
-from issuekb.attention import (
+from issuekb.config import Config
+from issuekb.core.graph import build_graph
+from issuekb.core.refs import IssueRef
+from issuekb.core.schema import Resolution
+from issuekb.pipeline import load_kb
+from issuekb.upstream.attention import (
     AttentionItem,
     ClosedUpstream,
     Kind,
@@ -17,12 +22,7 @@ from issuekb.attention import (
     UpstreamDuplicate,
     needs_attention,
 )
-from issuekb.config import Config
-from issuekb.graph import build_graph
-from issuekb.kb import load_kb
-from issuekb.refs import IssueRef
-from issuekb.schema import Resolution
-from issuekb.upstream import IssueState, PullState, RepoState, UpstreamState
+from issuekb.upstream.state import IssueState, PullState, RepoState, UpstreamState
 
 AddAnalysis = Callable[..., Path]
 REPO = "acme/widget"

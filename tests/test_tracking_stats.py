@@ -10,8 +10,8 @@ import pytest
 
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.kb import load_kb
-from issuekb.stats import UNKNOWN, compute_stats, percent
+from issuekb.pipeline import load_kb
+from issuekb.render.stats import UNKNOWN, compute_stats, percent
 
 AddAnalysis = Callable[..., Path]
 

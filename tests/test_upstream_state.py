@@ -1,16 +1,15 @@
-"""Reading the upstream state file (`issuekb.upstream.parse_state`): round trip, and values of a wrong type."""
+"""Reading the upstream state file (`issuekb.upstream.state.parse_state`): round trip, and values of a wrong type."""
 
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bench.synth import generate
 
-from issuekb.upstream import IssueState, PullState, dump_state, parse_state, state_from_values, state_values
+from issuekb.upstream.state import IssueState, PullState, dump_state, parse_state
 
 REPO = "acme/widget"
 
@@ -68,25 +67,3 @@ def test_a_pull_of_the_wrong_type_is_reported_too() -> None:
     state, diags = parse_state(state_text({}, {"9": {"merged_at": 5}}), "s.json")
     assert [d.message for d in diags] == ["merged_at of #9 has the wrong type"]
     assert state.repos[REPO].pulls == {}
-
-
-def test_the_plain_values_of_a_state_give_the_same_state(tmp_path: Path) -> None:
-    generate(tmp_path, 200)
-    text = (tmp_path / "upstream-state.json").read_text(encoding="utf-8")
-    state, _ = parse_state(text, "upstream-state.json")
-    state.repos[REPO] = parse_state(state_text({"7": {"title": "Seven"}}, {"9": {"state": "merged"}}), "s")[
-        0
-    ].repos[REPO]
-    values = state_values(state)
-    assert pickle.loads(pickle.dumps(values)) == values
-    assert all(
-        type(item) in (str, int, bool, list, type(None))
-        for repo in values
-        for part in repo[5:]
-        for record in part
-        for item in record
-    )
-    again = state_from_values(values)
-    assert again == state
-    assert dump_state(again) == dump_state(state)
-    assert list(again.repos[REPO].issues) == list(state.repos[REPO].issues)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import TODAY
 from issuekb.config import Config
-from issuekb.kb import load_kb
-from issuekb.refs import IssueRef
-from issuekb.validate import canonical_of
+from issuekb.core.refs import IssueRef
+from issuekb.core.validate import canonical_of
+from issuekb.pipeline import load_kb
 
 AddAnalysis = Callable[..., Path]
 

@@ -1,6 +1,6 @@
 """The MkDocs plugin: adds the knowledge base to the build in memory. A thin adapter over the core.
 
-Once per build it takes the generated files from `issuekb.sitefiles` (the page generator that
+Once per build it takes the generated files from `issuekb.publish.files` (the page generator that
 `issuekb pages` writes out for Zensical), logs every diagnostic with its file and line (errors as MkDocs
 warnings, so `mkdocs build --strict` fails naming the file), and hands the files to MkDocs with
 `File.generated`. Nothing is written into `docs/`.
@@ -20,8 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from issuekb.config import Config, ConfigError
 from issuekb.diagnostics import Diagnostic, Severity, sort_key
+from issuekb.publish.files import EXTRA_CSS, EXTRA_JAVASCRIPT, SiteFiles, site_files
 from issuekb.render.site.paths import HOME_URI
-from issuekb.sitefiles import EXTRA_CSS, EXTRA_JAVASCRIPT, SiteFiles, site_files
 
 __all__ = ["IssueKBOptions", "IssueKBPlugin"]
 

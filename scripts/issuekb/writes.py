@@ -13,14 +13,12 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 __all__ = [
     "TMP_SUFFIX",
     "atomic_write",
-    "atomic_write_with",
     "is_stale_tmp",
     "sweep_stale",
     "write_if_changed",
@@ -33,16 +31,10 @@ _NAME_KEPT = 64
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace `path` with `data` so that readers see the old file or the new one, never a mix."""
+    """Replace `path` with `data` (text in UTF-8) so that readers see the old file or the new one, never
+    a mix: a temporary file in the same folder, fsync, rename. A replaced file keeps its permissions, a
+    new one gets 0644; on failure the temporary file is removed and `path` is untouched."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    atomic_write_with(path, lambda handle: handle.write(raw))
-
-
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> None:
-    """`atomic_write` of what `write(handle)` writes: large data need not be held in memory whole.
-
-    `durable=False` skips the fsync, for a file that may be lost in a crash (a cache checks what it reads).
-    """
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(path.parent)
     prefix = f".{path.name[:_NAME_KEPT]}.{os.getpid()}-"
@@ -50,10 +42,9 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, durabl
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            write(handle)
+            handle.write(raw)
             handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+            os.fsync(handle.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 tmp.chmod(path.stat().st_mode & 0o7777)

@@ -8,7 +8,7 @@ import click
 
 from issuekb.config import Config, ConfigError, load_config
 
-__all__ = ["CouldNotRun", "config_option", "get_config", "no_cache_option"]
+__all__ = ["CouldNotRun", "config_option", "get_config"]
 
 
 class CouldNotRun(click.ClickException):
@@ -23,12 +23,6 @@ def get_config(root: Path | None) -> Config:
     except ConfigError as exc:
         raise CouldNotRun(str(exc)) from exc
 
-
-no_cache_option = click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Read every file afresh instead of using the record cache under .issuekb-cache/ (and update nothing there).",
-)
 
 config_option = click.option(
     "--root",

@@ -17,7 +17,7 @@ class IssueCommand(click.Command):
     """Click reads `-3` as an unknown option; say instead that it is not a positive issue number."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        from issuekb.new import parse_issue
+        from issuekb.authoring.new import parse_issue
 
         for arg in args:
             if _NEGATIVE_RE.fullmatch(arg):

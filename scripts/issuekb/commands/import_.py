@@ -81,52 +81,27 @@ def command(
     with errors found (or files that could not be read), 2 nothing done (bad input, or an analysis
     exists and --force was not given).
     """
-    from issuekb.diagnostics import exit_code, sort_key
-    from issuekb.gitrepo import GitError
-    from issuekb.legacy import (
-        ReportInput,
-        check_plan,
-        destinations,
-        plan_import,
-        render_json,
-        render_markdown,
-        write_plan,
-    )
+    from issuekb.diagnostics import exit_code
+    from issuekb.importer import ImportRefusedError, ReportInput, render_json, render_markdown, run_import
     from issuekb.writes import write_if_changed
 
     config = get_config(root)
-    src = src.resolve()
-    if config.analyses_dir.is_relative_to(src):
-        raise CouldNotRun(
-            f"the analyses folder {config.analyses_dir} is inside SRC {src}; SRC is never written to"
+    try:
+        plan, findings = run_import(
+            src,
+            config,
+            repo=repo,
+            prefer=prefer,
+            git=clone,
+            dry_run=dry_run,
+            force=force,
+            report_file=report_file,
         )
-    if report_file is not None and report_file.resolve().is_relative_to(src):
-        raise CouldNotRun(f"--report {report_file} is inside SRC {src}; SRC is never written to")
-    try:
-        plan = plan_import(src, config, repo=repo, prefer=prefer, git=clone)
-    except OSError as exc:
-        raise CouldNotRun(f"cannot read {exc.filename or src}: {exc.strerror or exc}") from exc
-    except GitError as exc:
-        raise CouldNotRun(f"--git {clone}: {exc}") from exc
-    if not plan.analyses and not plan.errors:
-        raise CouldNotRun(f"no <number>-<slug>/ folder with an analysis.md under {src}")
-    existing = destinations(plan, config)
-    if existing and not force:
-        listed = ", ".join(f"{config.rel(config.analyses_dir / name)}/" for name in existing)
-        raise CouldNotRun(f"analyses exist already: {listed}; nothing was written (use --force to overwrite)")
-    if not dry_run:
-        try:
-            write_plan(plan, config)
-        except OSError as exc:
-            raise CouldNotRun(f"cannot write {exc.filename}: {exc.strerror or exc}") from exc
-    try:
-        findings = check_plan(plan, config, written=not dry_run)
-    except OSError as exc:
-        done = "nothing was written" if dry_run else "the analyses were written"
-        raise CouldNotRun(f"cannot check the result ({done}): {exc.strerror or exc}") from exc
+    except ImportRefusedError as exc:
+        raise CouldNotRun(str(exc)) from exc
     report = ReportInput(
         plan,
-        sorted(findings, key=sort_key),
+        findings,
         upstream=config.upstream,
         analyses_dir=config.rel(config.analyses_dir),
         dry_run=dry_run,

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from issuekb.commands._common import CouldNotRun
-
-if TYPE_CHECKING:
-    from issuekb.adopt import Layout, Plan
-    from issuekb.init import Settings
 
 __all__ = ["command"]
 
@@ -85,117 +79,18 @@ def command(
     Refuses, writing nothing (exit 2), when a repository name is not owner/name, --kb-dir is not a
     folder inside the repository, the source cannot be used, or a file stands where a folder must go.
     """
-    from issuekb.adopt import Layout, find_git_root, plan_adoption
-    from issuekb.init import (
-        KEEP_FILE,
-        Settings,
-        blocked,
-        check_kb_dir,
-        default_site_name,
-        default_site_url,
-        render_jobs,
-        render_scaffold,
-        settings_problems,
-    )
-    from issuekb.install_spec import SourceError, default_requirement, dependency_pins, requirement_for
-    from issuekb.writes import write_if_changed
+    from issuekb.init.service import InitError, InitRequest, apply_init, prepare_init, summary_lines
 
-    problems: list[str] = []
+    request = InitRequest(path, upstream, fork, kb_repo, site_name, site_url, source, kb_dir)
     try:
-        requirement = requirement_for(source, Path.cwd()) if source is not None else default_requirement()
-    except SourceError as exc:
-        problems.append(f"--source: {exc}")
-        requirement = ""
-    kb_repo = kb_repo if kb_repo is not None else fork
-    settings = Settings(
-        upstream=upstream,
-        fork=fork,
-        kb_repo=kb_repo,
-        site_name=site_name if site_name is not None else default_site_name(upstream),
-        site_url=site_url if site_url is not None else default_site_url(kb_repo),
-        requirement=requirement,
-        pins=tuple(dependency_pins()),
-    )
-    problems = settings_problems(settings) + problems
-    if (kb_problem := check_kb_dir(kb_dir)) is not None:
-        problems.append(kb_problem)
-    if problems:
-        raise CouldNotRun("\n".join(problems) + "\nNothing was written.")
-
-    repo = path.resolve()
-    git_root = find_git_root(repo) or repo
-    kb = (repo / kb_dir).resolve() if kb_dir != "." else repo
-    if not kb.is_relative_to(git_root):
-        raise CouldNotRun(f"--kb-dir: {kb_dir} leads out of the repository {git_root}\nNothing was written.")
-    layout = Layout(git_root, kb)
-    try:
-        files = render_scaffold(layout.kb, settings)
-    except OSError as exc:
-        raise CouldNotRun(f"this installation of issuekb lacks its scaffold files: {exc}") from exc
-    if _has_entries(layout.kb / "analyses"):
-        del files[KEEP_FILE]
-    plan = plan_adoption(layout, files, lambda names, make: render_jobs(files, layout.kb_rel, names, make))
-    refused = blocked(git_root, list(plan.writes))
-    if refused:
-        raise CouldNotRun("\n".join(refused) + "\nNothing was written.")
-
-    click.echo(f"Repository: {git_root}")
-    written: list[str] = []
-    for rel, text in plan.writes.items():
-        try:
-            write_if_changed(git_root / rel, text)
-        except OSError as exc:
-            done = f" Written before: {', '.join(written)}." if written else " Nothing was written."
-            raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}.{done}") from exc
+        prepared = prepare_init(request)
+        click.echo(f"Repository: {prepared.layout.git_root}")
+        written = apply_init(prepared)
+    except InitError as exc:
+        raise CouldNotRun(str(exc)) from exc
+    for rel in written:
         click.echo(f"  wrote   {rel}")
-        written.append(rel)
-    for rel, why in plan.skipped:
+    for rel, why in prepared.plan.skipped:
         click.echo(f"  skipped {rel}: {why}")
-    _summary(layout, plan, settings)
-
-
-def _has_entries(folder: Path) -> bool:
-    try:
-        return folder.is_dir() and any(folder.iterdir())
-    except OSError:
-        return False
-
-
-def _summary(layout: Layout, plan: Plan, settings: Settings) -> None:
-    """What was done, what to add by hand, and the next commands."""
-    from issuekb.adopt import find_hand_kept
-    from issuekb.install_spec import PACKAGE
-
-    kb = "the repository's root" if layout.kb_rel == "." else f"{layout.kb_rel}/"
-    click.echo(f"Knowledge base for {settings.upstream} (fork {settings.fork}) in {kb}.")
-    if layout.kb_rel != ".":
-        click.echo(f"The workflows in .github/workflows/ run in {layout.kb_rel}/.")
-    click.echo(f"`{plan.make} venv` installs issuekb from: {settings.requirement}")
-    if settings.requirement.startswith(f"{PACKAGE}=="):
-        click.echo(
-            f"warning: issuekb is not on PyPI; name a git URL of issuekb "
-            f"({PACKAGE} @ git+https://github.com/OWNER/REPO@TAG) in the requirements file before you push.",
-            err=True,
-        )
-    elif "file:" in settings.requirement:
-        click.echo(
-            "warning: that is on this machine; GitHub Actions cannot install from it. Put a git URL "
-            "(issuekb @ git+https://github.com/OWNER/REPO@TAG) in the requirements file before you push.",
-            err=True,
-        )
-    if plan.advice:
-        click.echo("To do by hand:")
-        for advice in plan.advice:
-            click.echo(f"  {advice}")
-    where = "" if layout.kb_rel == "." else f" (in {kb})"
-    click.echo(f"Next{where}:")
-    hand_kept = find_hand_kept(layout.git_root, layout.kb / "analyses")
-    if hand_kept is not None:
-        source = os.path.relpath(layout.git_root / hand_kept, layout.kb)
-        click.echo(
-            f"  {plan.make} venv && .venv/bin/issuekb import {source}   # the hand-kept analyses found there"
-        )
-    click.echo(f"  {plan.make} check")
-    click.echo(f"  {plan.make} new ISSUE=1234")
-    click.echo(f"  {plan.make} site")
-    click.echo("Publishing: docs/own-fork.md of issuekb.")
+    for line, is_warning in summary_lines(prepared):
+        click.echo(line, err=is_warning)

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from issuekb.authoring.new import Prefill
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
-from issuekb.new import Prefill
-from issuekb.refs import IssueRef
+from issuekb.core.refs import IssueRef
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.upstream import IssueState
+    from issuekb.upstream.state import IssueState
 
 __all__ = ["command"]
 
@@ -67,39 +67,16 @@ def command(
     and neither --title nor --slug is given (offline, not synced), the number is not a positive
     integer, the slug or repository is not a plain name, or the folder cannot be written.
     """
-    from issuekb.new import (
-        check_slug,
+    from issuekb.authoring.new import (
         folder_name,
-        parse_companions,
-        parse_issue,
         slugify,
         write_analysis_folder,
     )
-    from issuekb.onefile import find_analyses
 
     config = get_config(root)
-    day = today.date() if today else dt.date.today()
-    if day > dt.date.today():
-        raise CouldNotRun(
-            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
-            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
-        )
-    try:
-        ref = parse_issue(issue, repo, config.upstream)
-        extra = parse_companions(companions)
-    except ValueError as exc:
-        raise CouldNotRun(str(exc)) from exc
-    if slug is not None and (problem := check_slug(slug)):
-        raise CouldNotRun(f"--slug: {problem}")
-    if title is not None and not title.strip():
-        raise CouldNotRun("--title must not be empty")
+    day = _day(today)
+    ref, extra = _parse(config, issue, repo, slug, title, companions)
     arg = str(ref.number) if ref.repo == config.upstream else str(ref)
-    existing = find_analyses(config, ref)
-    if existing:
-        raise CouldNotRun(
-            f"{ref} already has an analysis: {config.rel(existing[0])}\n"
-            f"Edit that file, or move it along with `issuekb status {arg} ...`."
-        )
 
     prefill, messages = _prefill(config, ref, offline=offline)
     if title is not None:
@@ -128,15 +105,53 @@ def command(
         click.edit(filename=str(folder / "analysis.md"))
 
 
+def _day(today: dt.datetime | None) -> dt.date:
+    """The analysis's date: --today, or the clock's; refuses (`CouldNotRun`) a date after today."""
+    day = today.date() if today else dt.date.today()
+    if day > dt.date.today():
+        raise CouldNotRun(
+            f"--today {day.isoformat()} is after today's date ({dt.date.today().isoformat()}): "
+            "`issuekb check` refuses an analysis dated in the future; give today's date or an earlier one"
+        )
+    return day
+
+
+def _parse(
+    config: Config, issue: str, repo: str | None, slug: str | None, title: str | None, companions: str
+) -> tuple[IssueRef, list[str]]:
+    """The issue and the companion pages asked for; refuses (`CouldNotRun`) a bad option, or an issue
+    that already has an analysis."""
+    from issuekb.authoring.new import check_slug, parse_companions, parse_issue
+    from issuekb.authoring.onefile import find_analyses
+
+    try:
+        ref = parse_issue(issue, repo, config.upstream)
+        extra = parse_companions(companions)
+    except ValueError as exc:
+        raise CouldNotRun(str(exc)) from exc
+    if slug is not None and (problem := check_slug(slug)):
+        raise CouldNotRun(f"--slug: {problem}")
+    if title is not None and not title.strip():
+        raise CouldNotRun("--title must not be empty")
+    existing = find_analyses(config, ref)
+    if existing:
+        arg = str(ref.number) if ref.repo == config.upstream else str(ref)
+        raise CouldNotRun(
+            f"{ref} already has an analysis: {config.rel(existing[0])}\n"
+            f"Edit that file, or move it along with `issuekb status {arg} ...`."
+        )
+    return ref, extra
+
+
 def _render(
     config: Config, ref: IssueRef, prefill: Prefill, names: list[str], folder: Path, day: dt.date
 ) -> dict[str, str]:
     """The filled templates, by file name; refuses when a template is unreadable or gives an analysis
     that would not pass `issuekb check`."""
+    from issuekb.authoring.frontmatter_edit import EditError
+    from issuekb.authoring.new import fill_analysis, fill_companion
+    from issuekb.authoring.onefile import check_text
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.frontmatter_edit import EditError
-    from issuekb.new import fill_analysis, fill_companion
-    from issuekb.onefile import check_text
 
     texts: dict[str, str] = {}
     for name in names:
@@ -165,7 +180,7 @@ def _render(
 
 def _report(config: Config, folder: Path, names: list[str], prefill: Prefill, arg: str) -> None:
     """The new files, where their facts came from, what is missing, and what to do next."""
-    from issuekb.new import UNKNOWN
+    from issuekb.authoring.new import UNKNOWN
 
     for name in names:
         click.echo(f"Created {config.rel(folder / name)}")
@@ -185,11 +200,12 @@ def _report(config: Config, folder: Path, names: list[str], prefill: Prefill, ar
 
 def _prefill(config: Config, ref: IssueRef, *, offline: bool) -> tuple[Prefill, list[str]]:
     """What is known about `ref`: from the state file if synced, else from GitHub, else nothing."""
+    from issuekb.authoring.new import prefill_from_issue
     from issuekb.diagnostics import format_diagnostics
-    from issuekb.new import prefill_from_issue
-    from issuekb.upstream import load_state
+    from issuekb.pipeline import run_pipeline
 
-    state, diags = load_state(config.state_file, config.rel(config.state_file))
+    results = run_pipeline(config, git=False)
+    state, diags = results.state, results.state_diags
     messages = (
         [f"warning: ignoring the upstream state file:\n{format_diagnostics(diags).rstrip()}"] if diags else []
     )
@@ -214,7 +230,7 @@ def _fetch(ref: IssueRef) -> tuple[IssueState | None, str]:
     import os
     import shutil
 
-    from issuekb.github import GitHubClient, GitHubError, api_url, find_token
+    from issuekb.upstream.github import GitHubClient, GitHubError, api_url, find_token
 
     base = api_url(os.environ)
     try:

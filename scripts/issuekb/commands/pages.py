@@ -32,7 +32,7 @@ def command(root: Path | None, build_site: bool, out: Path) -> None:
     """
     from issuekb.config import ConfigError
     from issuekb.diagnostics import exit_code, format_diagnostics
-    from issuekb.sitedocs import compose_pages
+    from issuekb.publish.folder import compose_pages
 
     config = get_config(root)
     try:
@@ -50,7 +50,7 @@ def command(root: Path | None, build_site: bool, out: Path) -> None:
 
 
 def _build(out: Path) -> None:
-    from issuekb.siteengine import EngineError, NotInstalledError, build_with_zensical
+    from issuekb.publish.engine import EngineError, NotInstalledError, build_with_zensical
 
     try:
         build_with_zensical(out / "mkdocs.yml")

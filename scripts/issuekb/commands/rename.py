@@ -12,7 +12,7 @@ from issuekb.commands._issue import IssueCommand
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.refs import IssueRef
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["command"]
 
@@ -40,8 +40,8 @@ def command(issue: str, root: Path | None, repo: str | None, slug: str | None, d
     Refuses, changing nothing (exit 2), when the issue has no analysis or several, no slug is given and
     the issue was not synced, the slug is not kebab-case, or the new folder exists.
     """
-    from issuekb.new import check_slug, folder_name, parse_issue, slugify
-    from issuekb.onefile import find_analyses
+    from issuekb.authoring.new import check_slug, folder_name, parse_issue, slugify
+    from issuekb.authoring.onefile import find_analyses
 
     config = get_config(root)
     try:
@@ -78,7 +78,7 @@ def command(issue: str, root: Path | None, repo: str | None, slug: str | None, d
 
 
 def _synced_title(config: Config, ref: IssueRef) -> str:
-    from issuekb.upstream import load_state
+    from issuekb.upstream.state import load_state
 
     state, _diags = load_state(config.state_file, config.rel(config.state_file))
     synced = state.issue(ref)
@@ -96,7 +96,7 @@ def _markdown_files(config: Config) -> list[Path]:
 
 def _link_edits(config: Config, old: str, new: str) -> dict[Path, str]:
     """File -> its new text, for every Markdown file with a link that names the folder `old`."""
-    from issuekb.rename import relink
+    from issuekb.authoring.rename import relink
 
     edits: dict[Path, str] = {}
     for path in _markdown_files(config):
@@ -130,18 +130,16 @@ def _apply(config: Config, old: Path, new: Path, edits: dict[Path, str]) -> None
 
 def _tracking(config: Config) -> None:
     """Rebuild TRACKING.md where it exists (as `issuekb tracking` does); say when it cannot."""
-    from issuekb.results import kb_results
-    from issuekb.writes import write_if_changed
+    from issuekb.render.tracking_file import update_tracking
 
     target = config.tracking_file
     if not target.is_file():
         return
-    results = kb_results(config, git=False, cache=False, tracking=target)
-    if results.tracking_bytes is None:
+    run = update_tracking(config)
+    if run.fatal:
         click.echo(f"warning: {config.rel(target)} was not rebuilt; run `issuekb tracking`", err=True)
         return
-    try:
-        if write_if_changed(target, results.tracking_bytes):
-            click.echo(f"Updated {config.rel(target)}")
-    except OSError as exc:
-        raise CouldNotRun(f"cannot write {config.rel(target)}: {exc.strerror or exc}") from exc
+    if run.problem is not None:
+        raise CouldNotRun(run.problem)
+    if run.wrote:
+        click.echo(f"Updated {config.rel(target)}")

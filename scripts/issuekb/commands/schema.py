@@ -28,7 +28,7 @@ def command(output: Path | None, check: bool) -> None:
 
     The repository keeps a copy in docs/schema/analysis.schema.json, published with the site.
     """
-    from issuekb.schema import json_schema
+    from issuekb.core.schema import json_schema
     from issuekb.writes import write_if_changed
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

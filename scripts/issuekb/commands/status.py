@@ -11,11 +11,15 @@ import click
 
 from issuekb.commands._common import CouldNotRun, config_option, get_config
 from issuekb.commands._issue import IssueCommand
-from issuekb.schema import Resolution, Status
+from issuekb.core.schema import Resolution, Status
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.refs import IssueRef
+    from issuekb.core.refs import IssueRef
+
+if TYPE_CHECKING:
+    from issuekb.config import Config
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["command"]
 
@@ -80,15 +84,65 @@ def command(
     reported is filled from the upstream state file when the issue was synced. The change is printed as
     a diff. Nothing is written when the result would not pass `issuekb check` (exit 1) or with --dry-run.
     """
-    from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.frontmatter_edit import EditError
-    from issuekb.load import parse_document
-    from issuekb.new import parse_issue
-    from issuekb.onefile import check_text, find_analyses
-    from issuekb.writes import write_if_changed
+    from issuekb.authoring.frontmatter_edit import EditError
 
     config = get_config(root)
     day = today.date() if today else dt.date.today()
+    ref, path, data, meta = _analysis(config, issue, repo)
+    rel = config.rel(path)
+
+    changes = (new_status, resolution, duplicate_of, commits, prs, resolved_on)
+    if not any(changes):
+        click.echo(_describe(rel, meta))
+        return
+
+    try:
+        new = _edit(
+            data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
+        )
+        new = _fill_from_state(config, ref, meta, new)
+    except EditError as exc:
+        raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
+    if new == data:
+        click.echo(f"{rel}: nothing to change.")
+        return
+    click.echo(_diff(rel, data, new), nl=False)
+    _write_checked(config, path, new, day, dry_run=dry_run)
+
+
+def _write_checked(config: Config, path: Path, new: bytes, day: dt.date, *, dry_run: bool) -> None:
+    """Write the edited analysis unless `dry_run`; exits 1, writing nothing, when it would not pass
+    `issuekb check`."""
+    from issuekb.authoring.onefile import check_text
+    from issuekb.diagnostics import Severity, format_diagnostics
+    from issuekb.writes import write_if_changed
+
+    rel = config.rel(path)
+    errors = [d for d in check_text(config, path, new, today=day) if d.severity is Severity.ERROR]
+    if errors:
+        click.echo(format_diagnostics(errors), nl=False, err=True)
+        click.echo(
+            f"Not written: the result would not pass `issuekb check` (above). {rel} is unchanged.", err=True
+        )
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"Dry run: {rel} not written.")
+        return
+    try:
+        write_if_changed(path, new)
+    except OSError as exc:
+        raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}") from exc
+    click.echo(f"Updated {rel}.")
+
+
+def _analysis(config: Config, issue: str, repo: str | None) -> tuple[IssueRef, Path, bytes, dict[str, Any]]:
+    """The analysis of ISSUE: its reference, file, bytes and front matter; refuses (`CouldNotRun`) when
+    there is none, more than one, or its front matter cannot be read."""
+    from issuekb.authoring.new import parse_issue
+    from issuekb.authoring.onefile import find_analyses
+    from issuekb.core.document import parse_document
+    from issuekb.diagnostics import format_diagnostics
+
     try:
         ref = parse_issue(issue, repo, config.upstream)
     except ValueError as exc:
@@ -113,39 +167,7 @@ def command(
     if doc.meta is None:
         click.echo(format_diagnostics(diags), nl=False, err=True)
         raise CouldNotRun(f"{rel}: the front matter cannot be read (above); fix it by hand first")
-    meta = doc.meta
-
-    changes = (new_status, resolution, duplicate_of, commits, prs, resolved_on)
-    if not any(changes):
-        click.echo(_describe(rel, meta))
-        return
-
-    try:
-        new = _edit(
-            data, meta, new_status, resolution, duplicate_of, commits, prs, resolved_on, ref.repo, day
-        )
-        new = _fill_from_state(config, ref, meta, new)
-    except EditError as exc:
-        raise CouldNotRun(f"{rel}:{exc.line}: {exc.message}; edit it by hand") from exc
-    if new == data:
-        click.echo(f"{rel}: nothing to change.")
-        return
-    click.echo(_diff(rel, data, new), nl=False)
-    errors = [d for d in check_text(config, path, new, today=day) if d.severity is Severity.ERROR]
-    if errors:
-        click.echo(format_diagnostics(errors), nl=False, err=True)
-        click.echo(
-            f"Not written: the result would not pass `issuekb check` (above). {rel} is unchanged.", err=True
-        )
-        raise SystemExit(1)
-    if dry_run:
-        click.echo(f"Dry run: {rel} not written.")
-        return
-    try:
-        write_if_changed(path, new)
-    except OSError as exc:
-        raise CouldNotRun(f"cannot write {rel}: {exc.strerror or exc}") from exc
-    click.echo(f"Updated {rel}.")
+    return ref, path, data, doc.meta
 
 
 def _edit(
@@ -161,7 +183,7 @@ def _edit(
     day: dt.date,
 ) -> bytes:
     """The file's bytes with the requested changes; raises EditError where a line cannot be edited."""
-    from issuekb.frontmatter_edit import FrontMatterEditor
+    from issuekb.authoring.frontmatter_edit import FrontMatterEditor
 
     editor = FrontMatterEditor.from_bytes(data)
     if new_status is not None:
@@ -185,9 +207,9 @@ def _edit(
 def _fill_from_state(config: Config, ref: IssueRef, meta: dict[str, Any], data: bytes) -> bytes:
     """`data` with an empty `reporter` or `reported` filled from the upstream state file (after a
     sync); unchanged when the state file does not know the issue or cannot be read."""
-    from issuekb.frontmatter_edit import FrontMatterEditor
-    from issuekb.upstream import load_state
-    from issuekb.upstream_facts import missing_facts
+    from issuekb.authoring.frontmatter_edit import FrontMatterEditor
+    from issuekb.upstream.facts import missing_facts
+    from issuekb.upstream.state import load_state
 
     state, problems = load_state(config.state_file, config.rel(config.state_file))
     issue = state.issue(ref) if not problems else None
@@ -203,7 +225,7 @@ def _fill_from_state(config: Config, ref: IssueRef, meta: dict[str, Any], data: 
 def _duplicate_value(text: str, repo: str) -> int | str:
     """--duplicate-of as written in the front matter: a number in the analysis's repository, else
     `owner/name#N`."""
-    from issuekb.refs import parse_ref
+    from issuekb.core.refs import parse_ref
 
     target = parse_ref(text, repo)
     if target is None:

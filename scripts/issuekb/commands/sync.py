@@ -18,8 +18,8 @@ from issuekb.config import REPO_RE
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.github import RequestStats
-    from issuekb.sync import Options, Outcome, RepoReport, Tracked
+    from issuekb.upstream.github import RequestStats
+    from issuekb.upstream.sync import Options, Outcome, RepoReport, Tracked
 
 __all__ = ["command"]
 
@@ -143,26 +143,20 @@ def command(
     the stop is kept).
     """
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.kb import load_kb
-    from issuekb.sync import Options, StateUnreadableError, tracked_refs
-    from issuekb.syncstate import SyncLockedError
+    from issuekb.pipeline import run_pipeline
+    from issuekb.upstream.sync import Options, StateUnreadableError, tracked_refs
+    from issuekb.upstream.syncstate import SyncLockedError
 
     config = get_config(root)
-    kb, diags = load_kb(config, git=False)
+    results = run_pipeline(config, git=False, upstream=False)
+    kb, diags = results.kb, results.diags
     broken = any(d.severity is Severity.ERROR for d in diags)
     if broken:
         click.echo(
             "note: some analyses have errors (see `issuekb check`); no record is dropped this time", err=True
         )
     tracked = tracked_refs(kb.analyses, config.upstream)
-    only: frozenset[str] | None = None
-    if repo is not None:
-        if not REPO_RE.match(repo):
-            raise click.BadParameter(f"{repo!r} is not owner/name", param_hint="--repo")
-        if repo.lower() not in {name.lower() for name in tracked}:
-            names = ", ".join(tracked) or "none"
-            raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
-        only = frozenset({repo.lower()})
+    only = _only(repo, tracked)
     if not tracked:
         for from_file in from_files:
             if not from_file.is_file():
@@ -185,6 +179,24 @@ def command(
         raise CouldNotRun(f"cannot write next to {state_rel}: {exc.strerror or exc}") from None
 
     _report(outcome, dry_run, _names(from_files) if from_files else None)
+    _summarise(outcome, stats, dry_run, state_rel)
+
+
+def _only(repo: str | None, tracked: dict[str, Tracked]) -> frozenset[str] | None:
+    """--repo as the set of repositories to sync (None: all); refuses a name no analysis tracks."""
+    if repo is None:
+        return None
+    if not REPO_RE.match(repo):
+        raise click.BadParameter(f"{repo!r} is not owner/name", param_hint="--repo")
+    if repo.lower() not in {name.lower() for name in tracked}:
+        names = ", ".join(tracked) or "none"
+        raise CouldNotRun(f"no analysis names an issue of {repo} (tracked repositories: {names})")
+    return frozenset({repo.lower()})
+
+
+def _summarise(outcome: Outcome, stats: RequestStats | None, dry_run: bool, state_rel: str) -> None:
+    """The last lines of a sync: the counts, what was written; exits 2 after a stop, 1 when a
+    repository failed."""
     if outcome.stopped is not None:
         if outcome.wrote:
             click.echo(
@@ -219,8 +231,8 @@ def _recorded(
     """Merge recorded listings: no network, no token; the sync time comes from the data. Items the
     recordings could not find are skipped with a warning; any other bad item stops before writing."""
     from issuekb.diagnostics import Severity, format_diagnostics
-    from issuekb.recorded import merge_recordings, read_recorded
-    from issuekb.sync import run_sync
+    from issuekb.upstream.recorded import merge_recordings, read_recorded
+    from issuekb.upstream.sync import run_sync
 
     recordings = []
     diags = []
@@ -243,8 +255,15 @@ def _live(
     config: Config, tracked: dict[str, Tracked], options: Options, timeout: int, retry_delay: float
 ) -> tuple[Outcome, RequestStats]:
     """Ask GitHub (GITHUB_API_URL) with the first token found; say once when there is none."""
-    from issuekb.github import GitHubClient, GitHubError, api_url, find_token, public_url, quiet_library_logs
-    from issuekb.sync import run_sync
+    from issuekb.upstream.github import (
+        GitHubClient,
+        GitHubError,
+        api_url,
+        find_token,
+        public_url,
+        quiet_library_logs,
+    )
+    from issuekb.upstream.sync import run_sync
 
     quiet_library_logs()
     env = dict(os.environ)

@@ -1,7 +1,7 @@
 """The home page's pictures as inline SVG: analyses reported/resolved per month, and the status shares.
 
 Pure functions from counts to an HTML block (see `issuekb.render.svg`): same input, same bytes; no
-script, no font, nothing loaded from anywhere. They accept `issuekb.stats` output directly::
+script, no font, nothing loaded from anywhere. They accept `issuekb.render.stats` output directly::
 
     activity_chart(stats.by_month)
     status_chart(stats.by_status)
@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Protocol
 
+from issuekb.core.schema import Status
 from issuekb.render.escape import html_attr, html_text
 from issuekb.render.neighbourhood import neighbourhood_svg
+from issuekb.render.stats import percent
 from issuekb.render.svg import clean, document, num, safe_id, text
-from issuekb.schema import Status
-from issuekb.stats import percent
 
 __all__ = ["STATUS_COLOURS", "activity_chart", "fill_months", "neighbourhood_svg", "status_chart"]
 
@@ -177,6 +177,13 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
                 )
     body += ['<g class="ik-rep">', *bars[1], "</g>", '<g class="ik-res">', *bars[2], "</g>"]
 
+    body += _month_axis(rows, group)
+    body += _activity_labels()
+    return document(ident, _W, _H, title, _activity_desc(rows), body, kind="activity")
+
+
+def _month_axis(rows: list[tuple[str, int, int]], group: float) -> list[str]:
+    """The activity chart's month axis: a tick and a label every `_stride` months (years when sparse)."""
     first = _month_index(rows[0][0])
     stride = _stride(group, len(rows))
     axis = f"M{_LEFT} {_BOTTOM}H{_W - _RIGHT}"
@@ -189,25 +196,26 @@ def activity_chart(months: Iterable[MonthRow], *, ident: str = "issuekb-activity
         axis += f"M{num(centre)} {_BOTTOM}v4"
         label = _month_name(index) if stride < 12 else str(index // 12)
         labels.append(text(centre, _BOTTOM + 17, label))
-    body.append(f'<path class="ik-axis" d="{axis}"/>')
-    body += ['<g font-size="11" text-anchor="middle">', *labels, "</g>"]
+    return [f'<path class="ik-axis" d="{axis}"/>', '<g font-size="11" text-anchor="middle">', *labels, "</g>"]
 
-    body.append(text((_LEFT + _W - _RIGHT) / 2, _H - 8, "month", anchor="middle"))
-    body.append(
+
+def _activity_labels() -> list[str]:
+    """The activity chart's axis titles and legend."""
+    legend_x = _W - _RIGHT - 190
+    return [
+        text((_LEFT + _W - _RIGHT) / 2, _H - 8, "month", anchor="middle"),
         text(
             0,
             0,
             "analyses",
             anchor="middle",
             extra=f'transform="translate(14 {(_TOP + _BOTTOM) // 2}) rotate(-90)"',
-        )
-    )
-    legend_x = _W - _RIGHT - 190
-    body.append(f'<rect class="ik-rep" x="{legend_x}" y="12" width="14" height="14"/>')
-    body.append(text(legend_x + 20, 24, "reported"))
-    body.append(f'<rect class="ik-res" x="{legend_x + 100}" y="12" width="14" height="14"/>')
-    body.append(text(legend_x + 120, 24, "resolved"))
-    return document(ident, _W, _H, title, _activity_desc(rows), body, kind="activity")
+        ),
+        f'<rect class="ik-rep" x="{legend_x}" y="12" width="14" height="14"/>',
+        text(legend_x + 20, 24, "reported"),
+        f'<rect class="ik-res" x="{legend_x + 100}" y="12" width="14" height="14"/>',
+        text(legend_x + 120, 24, "resolved"),
+    ]
 
 
 def _status_rows(counts: Mapping[str, int] | Iterable[_CountLike]) -> list[tuple[str, int]]:

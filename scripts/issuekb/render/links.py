@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 if TYPE_CHECKING:
     from issuekb.config import Config
-    from issuekb.model import Analysis, Companion
-    from issuekb.refs import IssueRef
+    from issuekb.core.model import Analysis, Companion
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["GitHubLinks", "Links", "RepoLinks"]
 

@@ -25,8 +25,8 @@ from issuekb.render.escape import html_attr, html_text
 from issuekb.render.svg import clean, document, num, text, wrap
 
 if TYPE_CHECKING:
-    from issuekb.graph import Neighbourhood
-    from issuekb.refs import IssueRef
+    from issuekb.core.graph import Neighbourhood
+    from issuekb.core.refs import IssueRef
 
 __all__ = ["DEFAULT_MAX_NODES", "neighbourhood_svg"]
 
@@ -165,47 +165,13 @@ def neighbourhood_svg(
     label = label_for or (lambda ref: ref.short(center.repo))
     link = url_for or (lambda _ref: None)
     groups = _groups(center, neighbourhood)
-    sizes = [len(refs) for _, _, refs in groups]
-    total = sum(sizes)
-    slots = _share_slots(sizes, total if total <= max_nodes else max_nodes - 1)
-    nodes = [
-        _Node(r, edge, inc, label(r))
-        for (edge, inc, refs), n in zip(groups, slots, strict=True)
-        for r in refs[:n]
-    ]
-    if total > len(nodes):
-        nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
-    left, right = _columns(nodes)
+    left, right = _columns(_nodes(groups, label, max_nodes))
 
     rows = max(len(left), len(right), 1)
     centre_lines = wrap(clean(label(center)), _CHARS, 3)
     inner = max(rows * _PITCH - (_PITCH - _NODE_H), _box_h(centre_lines))
     height = inner + 2 * _PAD
-    solid = dashed = ""  # path data of the edges with an arrow, and of the dashed ones
-    edge_labels: list[str] = []
-    boxes: list[str] = []
-    for column, on_left in ((left, True), (right, False)):
-        block = len(column) * _PITCH - (_PITCH - _NODE_H)
-        top = _PAD + (inner - block) / 2
-        x = _LEFT_X if on_left else _RIGHT_X
-        for i, node in enumerate(column):
-            y = top + i * _PITCH
-            data, edge_label = _edge(node, on_left, y + _NODE_H / 2)
-            if node.incoming is None:
-                dashed += data
-            else:
-                solid += data
-            if edge_label:
-                edge_labels.append(edge_label)
-            tooltip = f"<title>{html_text(clean(node.label))}</title>"
-            drawn = _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2))
-            url = _safe_url(link(node.ref)) if node.ref is not None else None
-            # One line per node: a browser keeps the line breaks inside a link as spaces.
-            if url:
-                boxes.append("".join([f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]))
-            else:  # an issue without a page, or the dashed "+N more"
-                start = '<g class="ik-d">' if node.ref is None else "<g>"
-                boxes.append("".join([start, tooltip, *drawn, "</g>"]))
+    solid, dashed, edge_labels, boxes = _draw_columns(left, right, inner, link)
 
     short = center.short(center.repo)
     # The centre box spans every row, so each edge is a horizontal line into it.
@@ -232,3 +198,55 @@ def neighbourhood_svg(
         role="group",
         attrs='text-anchor="middle"',
     )
+
+
+def _nodes(
+    groups: list[tuple[str, bool | None, list[IssueRef]]], label: Callable[[IssueRef], str], max_nodes: int
+) -> list[_Node]:
+    """The nodes drawn around the centre: at most `max_nodes - 1` shared out among the groups, and a
+    "+N more" node for the rest when there are more than `max_nodes`."""
+    sizes = [len(refs) for _, _, refs in groups]
+    total = sum(sizes)
+    slots = _share_slots(sizes, total if total <= max_nodes else max_nodes - 1)
+    nodes = [
+        _Node(r, edge, inc, label(r))
+        for (edge, inc, refs), n in zip(groups, slots, strict=True)
+        for r in refs[:n]
+    ]
+    if total > len(nodes):
+        nodes.append(_Node(None, "", None, f"+{total - len(nodes)} more"))
+    return nodes
+
+
+def _draw_columns(
+    left: list[_Node], right: list[_Node], inner: float, link: Callable[[IssueRef], str | None]
+) -> tuple[str, str, list[str], list[str]]:
+    """The two columns of nodes beside the centre box: the path data of the edges with an arrow and of
+    the dashed ones, the edge labels, and each node's box (a link when it has a page)."""
+    solid = dashed = ""  # path data of the edges with an arrow, and of the dashed ones
+    edge_labels: list[str] = []
+    boxes: list[str] = []
+    for column, on_left in ((left, True), (right, False)):
+        block = len(column) * _PITCH - (_PITCH - _NODE_H)
+        top = _PAD + (inner - block) / 2
+        x = _LEFT_X if on_left else _RIGHT_X
+        for i, node in enumerate(column):
+            y = top + i * _PITCH
+            data, edge_label = _edge(node, on_left, y + _NODE_H / 2)
+            if node.incoming is None:
+                dashed += data
+            else:
+                solid += data
+            if edge_label:
+                edge_labels.append(edge_label)
+            tooltip = f"<title>{html_text(clean(node.label))}</title>"
+            drawn = _box(x, y, _NODE_H, wrap(clean(node.label), _CHARS, 2))
+            url = _safe_url(link(node.ref)) if node.ref is not None else None
+            # One line per node: a browser keeps the line breaks inside a link as spaces.
+            if url:
+                boxes.append("".join([f'<a href="{html_attr(url)}">', tooltip, *drawn, "</a>"]))
+            else:  # an issue without a page, or the dashed "+N more"
+                start = '<g class="ik-d">' if node.ref is None else "<g>"
+                boxes.append("".join([start, tooltip, *drawn, "</g>"]))
+
+    return solid, dashed, edge_labels, boxes

@@ -11,18 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from issuekb.model import FOLDER_RE, SHA_RE
+from issuekb.core.model import FOLDER_RE, SHA_RE
+from issuekb.core.schema import TAG_RE, Status
 from issuekb.render.escape import md_cell
-from issuekb.render.tracking_rows import RowMemo
-from issuekb.schema import TAG_RE, Status
 
 if TYPE_CHECKING:
-    from issuekb.graph import Fix, LinkGraph
-    from issuekb.kb import KnowledgeBase
-    from issuekb.model import Analysis
-    from issuekb.refs import IssueRef
+    from issuekb.core.graph import Fix, LinkGraph
+    from issuekb.core.kb import KnowledgeBase
+    from issuekb.core.model import Analysis
+    from issuekb.core.refs import IssueRef
     from issuekb.render.links import Links
-    from issuekb.upstream import IssueState, PullState, UpstreamState
+    from issuekb.upstream.state import IssueState, PullState, UpstreamState
 
 __all__ = ["DASH", "NOT_SYNCED", "Context", "head", "reason", "row", "table", "timestamp"]
 
@@ -69,14 +68,12 @@ def row(cells: Iterable[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every section needs: the knowledge base, its graph, the upstream state and the links; the
-    rows of a previous render, when the caller kept them (`issuekb.render.tracking_rows`)."""
+    """What every section needs: the knowledge base, its graph, the upstream state and the links."""
 
     kb: KnowledgeBase
     graph: LinkGraph
     state: UpstreamState
     links: Links
-    rows: RowMemo = field(default_factory=RowMemo, repr=False, compare=False)
     #: title -> escaped title (every title is shown in the issue table and in the timeline)
     _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: analysis folder -> `links.analysis` of it

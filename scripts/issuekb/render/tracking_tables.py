@@ -9,30 +9,26 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from issuekb.core.schema import Resolution
+from issuekb.render.stats import month_of
 from issuekb.render.tracking_cells import DASH, Context, head, row, table
-from issuekb.render.tracking_rows import Line
-from issuekb.schema import Resolution
-from issuekb.stats import month_of
 
 if TYPE_CHECKING:
-    from issuekb.graph import Fix
-    from issuekb.model import Analysis
+    from issuekb.core.graph import Fix
+    from issuekb.core.model import Analysis
 
 __all__ = ["clusters", "contribution", "issues", "shared_commits", "tags", "timeline"]
 
 
-def issues(ctx: Context, repo: str) -> list[Line]:
-    """The main table of one upstream repository (a row is taken from the `RowMemo` when its fix is the
-    same: nothing else it shows comes from beyond the analysis's own record)."""
-    lines: list[Line] = [f"## Issues of {repo}", ""]
+def issues(ctx: Context, repo: str) -> list[str]:
+    """The main table of one upstream repository: a row per analysis of `repo`, in the knowledge base's
+    order."""
+    lines: list[str] = [f"## Issues of {repo}", ""]
     rows = []
     for analysis in ctx.analyses():
         if analysis.ref.repo != repo:
             continue
-        fix = ctx.graph.fix_of(ctx.kb, analysis)
-        inherited = tuple(fix.inherited_from) if fix.inherited_from is not None else None
-        inputs = (fix.commits, fix.prs, inherited)  # plain values: kept rows are pickled
-        rows.append(ctx.rows.row("issues", analysis.folder, inputs, _issue_row, ctx, analysis, fix, repo))
+        rows.append(_issue_row(ctx, analysis, ctx.graph.fix_of(ctx.kb, analysis), repo))
     if not rows:
         return [*lines, "No analyses.", ""]
     header = ["Issue", "Title", "Status", "Upstream", "Resolution", "Fix commits", "Fork PRs", "Analysis"]
@@ -106,15 +102,14 @@ def tags(ctx: Context) -> list[str]:
     return [*lines, *table(["Tag", "Issues", "Which"], rows, "lr"), ""]
 
 
-def timeline(ctx: Context) -> list[Line]:
-    """Analyses by reported date, one sub-section per month, oldest first; undated ones last (a row is
-    taken from the `RowMemo`: it shows the analysis's own record alone)."""
-    lines: list[Line] = ["## Timeline", ""]
-    by_month: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+def timeline(ctx: Context) -> list[str]:
+    """Analyses by reported date, one sub-section per month, oldest first; undated ones last."""
+    lines: list[str] = ["## Timeline", ""]
+    by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for analysis in ctx.analyses():
         reported = analysis.reported
         day = reported.isoformat() if reported else DASH
-        line = ctx.rows.row("timeline", analysis.folder, None, _timeline_row, ctx, analysis, day)
+        line = _timeline_row(ctx, analysis, day)
         by_month[month_of(reported) if reported else ""].append((day, line))
     if not by_month:
         return [*lines, "No analyses.", ""]
@@ -138,12 +133,11 @@ def _timeline_row(ctx: Context, analysis: Analysis, day: str) -> str:
     )
 
 
-def contribution(ctx: Context) -> list[Line]:
-    """Fixes here and their way upstream: every analysis fixed here or with an upstream PR (a row is
-    taken from the `RowMemo`: it shows the analysis's own record and the upstream state alone)."""
-    lines: list[Line] = ["## Upstream contribution", ""]
+def contribution(ctx: Context) -> list[str]:
+    """Fixes here and their way upstream: every analysis fixed here or with an upstream PR."""
+    lines: list[str] = ["## Upstream contribution", ""]
     rows = [
-        ctx.rows.row("contribution", analysis.folder, None, _contribution_row, ctx, analysis)
+        _contribution_row(ctx, analysis)
         for analysis in ctx.analyses()
         if analysis.resolution is Resolution.FIXED or analysis.upstream_pr is not None
     ]

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from issuekb.graph import LinkGraph, Neighbourhood
-from issuekb.kb import KnowledgeBase
-from issuekb.model import Analysis
-from issuekb.refs import IssueRef
+from issuekb.core.graph import LinkGraph, Neighbourhood
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis
+from issuekb.core.refs import IssueRef
+from issuekb.core.schema import Status
 from issuekb.render.neighbourhood import neighbourhood_svg
 from issuekb.render.site import paths
 from issuekb.render.site.analysis_page import render_analysis, render_companion
@@ -24,8 +25,7 @@ from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.listings import render_all, render_status
 from issuekb.render.site.tags import group_tags, render_tag, render_tags_index
 from issuekb.render.tracking import render_tracking
-from issuekb.schema import Status
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["SUMMARY_MARKER", "GeneratedPage", "Site", "render_home", "render_site"]
 

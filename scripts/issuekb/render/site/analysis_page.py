@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from issuekb.graph import LinkGraph, Neighbourhood
-from issuekb.kb import KnowledgeBase
-from issuekb.model import Analysis, Companion
-from issuekb.refs import IssueRef
+from issuekb.core.graph import LinkGraph, Neighbourhood
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis, Companion
+from issuekb.core.refs import IssueRef
 from issuekb.render.escape import link_url, md_cell, md_inline
 from issuekb.render.site.body import site_body
 from issuekb.render.site.common import front_matter, status_badge, synced_on, tag_link, upstream_badge
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import analysis_uri, companion_uri, md_link, status_uri
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["render_analysis", "render_companion"]
 

@@ -1,7 +1,7 @@
 """An analysis body (or companion) as site Markdown: mentions linked, headings fitted under the page title.
 
 - `#N` / `owner/repo#N` mentions become links: to the analysis page when there is one, else to the
-  upstream issue; never inside code (the scanner in `issuekb.mentions` decides what is a mention).
+  upstream issue; never inside code (the scanner in `issuekb.core.mentions` decides what is a mention).
   "PR #N" and "pull request #N" link to the fork's pull request when a fork is configured, "fork PR #N"
   only then (else it stays text), "upstream PR #N" to the upstream pull request.
 - Links to `analysis.md` (how analyses link to each other in the repository) point at the analysis page.
@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from issuekb.commonmark import for_python_markdown
-from issuekb.kb import KnowledgeBase
-from issuekb.mentions import replace_mentions
-from issuekb.refs import IssueRef
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.mentions import replace_mentions
+from issuekb.core.refs import IssueRef
 from issuekb.render.links import GITHUB
 from issuekb.render.site.paths import analysis_uri, md_link
 

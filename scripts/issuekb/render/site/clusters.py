@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from issuekb.graph import LinkGraph
-from issuekb.kb import KnowledgeBase
-from issuekb.refs import IssueRef
+from issuekb.core.graph import LinkGraph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.refs import IssueRef
 from issuekb.render.escape import md_inline
 from issuekb.render.site.common import front_matter, status_badge
 from issuekb.render.site.paths import DUPLICATES_URI, analysis_uri, md_link
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["render_duplicates"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from issuekb.model import Analysis
+from issuekb.core.model import Analysis
+from issuekb.core.schema import Status
 from issuekb.render.escape import html_attr, link_url, md_cell, page_title
 from issuekb.render.site.paths import analysis_uri, md_link, status_uri, tag_uri
-from issuekb.schema import Status
-from issuekb.upstream import IssueState, UpstreamState
+from issuekb.upstream.state import IssueState, UpstreamState
 
 __all__ = [
     "LISTING_CLASS",

@@ -16,12 +16,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from issuekb.graph import LinkGraph
-from issuekb.kb import KnowledgeBase
-from issuekb.model import Analysis
-from issuekb.refs import IssueRef
+from issuekb.core.graph import LinkGraph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis
+from issuekb.core.refs import IssueRef
 from issuekb.render.site.paths import analysis_uri, page_url
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["FORMAT", "export_json", "record"]
 

@@ -6,9 +6,9 @@ summary goes; without a `docs/index.md` the plugin generates a home page of its 
 
 from __future__ import annotations
 
-from issuekb.attention import needs_attention
-from issuekb.graph import LinkGraph
-from issuekb.kb import KnowledgeBase
+from issuekb.core.graph import LinkGraph
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.schema import Status
 from issuekb.render.charts import activity_chart, status_chart
 from issuekb.render.escape import md_inline
 from issuekb.render.site.common import front_matter, synced_on
@@ -21,9 +21,9 @@ from issuekb.render.site.paths import (
     md_link,
     status_uri,
 )
-from issuekb.schema import Status
-from issuekb.stats import compute_stats, percent
-from issuekb.upstream import UpstreamState
+from issuekb.render.stats import compute_stats, percent
+from issuekb.upstream.attention import needs_attention
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["SUMMARY_MARKER", "render_home", "render_summary"]
 

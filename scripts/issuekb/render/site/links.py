@@ -7,7 +7,7 @@ commits and fork pull requests are the same GitHub URLs as everywhere else.
 
 from __future__ import annotations
 
-from issuekb.model import Analysis, Companion
+from issuekb.core.model import Analysis, Companion
 from issuekb.render.links import GitHubLinks
 from issuekb.render.site.paths import analysis_uri, companion_uri, md_link
 

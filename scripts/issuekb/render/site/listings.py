@@ -6,11 +6,11 @@ The table is plain Markdown inside `<div class="issuekb-listing">`; the site's s
 
 from __future__ import annotations
 
-from issuekb.kb import KnowledgeBase
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.schema import Status
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import ALL_URI, status_uri
-from issuekb.schema import Status
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["STATUS_TITLES", "render_all", "render_status"]
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import posixpath
 
-from issuekb.model import Analysis, Companion
-from issuekb.schema import Status, tag_suggestion
+from issuekb.core.model import Analysis, Companion
+from issuekb.core.schema import Status, tag_suggestion
 
 __all__ = [
     "ALL_URI",

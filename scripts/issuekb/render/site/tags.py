@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from issuekb.kb import KnowledgeBase
-from issuekb.model import Analysis
+from issuekb.core.kb import KnowledgeBase
+from issuekb.core.model import Analysis
 from issuekb.render.escape import md_cell, md_code, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import TAGS_URI, md_link, tag_slug, tag_uri
-from issuekb.upstream import UpstreamState
+from issuekb.upstream.state import UpstreamState
 
 __all__ = ["group_tags", "render_tag", "render_tags_index"]
 

@@ -1,0 +1,1 @@
+"""Authoring: `issuekb new` and `issuekb status`, and the edits they make to one front matter."""

@@ -1,0 +1,403 @@
+"""Load stage: a file's bytes -> a `Document` (front matter mapping, body, line map) + diagnostics.
+
+The front matter is split by hand so that every line keeps its number, then parsed with `yaml_rs`
+(YAML 1.2: `yes` stays a string; duplicate keys and alias bombs are rejected). Tags are checked after a
+successful parse: only the core tags (`!!str`, `!!int`, ...) are allowed. Nothing here raises on bad
+input: every problem becomes a `Diagnostic` located at the file's real line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+import yaml_rs
+
+from issuekb.core.entries import odd_entry, read_regular
+from issuekb.diagnostics import Diagnostic
+
+__all__ = ["Document", "LineMap", "load_document", "parse_document"]
+
+FENCE = "---"
+#: Alias expansion is bounded far below what any honest front matter needs ("billion laughs").
+_ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=20_000, max_replay_stack_depth=16)
+#: Tags that only restate a core type are harmless; every other tag is refused.
+_SAFE_TAGS = frozenset({"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"})
+_SCANNER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_KEY_RE = re.compile(
+    r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))\s*:(?:\s|$)"""
+)
+#: A key anywhere (nested, or after list dashes): used to find the second of two duplicate keys.
+_ANY_KEY_RE = re.compile(
+    r"""^(?P<lead>\s*(?:-\s+)*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))"""
+    r"""\s*:(?:\s|$)"""
+)
+_ITEM_RE = re.compile(r"^(\s*)-(?:\s|$)")
+_QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+#: A tag where a node starts: at the line's start or after list dashes, after `key: `, after `[`, `{` or `,`.
+_TAG_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(![^\s,\[\]{}]*)")
+_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
+_YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
+#: characters YAML does not allow in a document (C0 controls but tab and line ends)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class LineMap(NamedTuple):
+    """Where each front-matter key is written: what diagnostics point at."""
+
+    #: top-level key -> its 1-based line in the file
+    key_lines: dict[str, int]
+    #: (key, index) -> the line of that item of a top-level block list
+    item_lines: dict[tuple[str, int], int]
+    #: top-level key -> the text after `key:` on its line (comment and spaces cut)
+    raw_values: dict[str, str]
+
+
+@dataclass(slots=True)
+class Document:
+    """A Markdown file split into its front matter and body, with line numbers kept.
+
+    The text itself is not kept: the body (a slice of it), the front matter's text and the parsed front
+    matter are what the later stages read. Where each key is written (`key_lines`, `item_lines`,
+    `raw_values`) is found on first use: most documents have no problem to locate.
+    """
+
+    path: Path
+    rel: str
+    meta: dict[str, Any] | None = None
+    body: str = ""
+    body_line: int = 1
+    #: the front matter's lines (between the fences, each ending with a newline); "" when there is none
+    source: str = ""
+    _lines: LineMap | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> LineMap:
+        """Where each key is written, scanned from `source` on first use."""
+        if self._lines is None:
+            self._lines = _scan_lines(self.source)
+        return self._lines
+
+    @property
+    def key_lines(self) -> dict[str, int]:
+        return self.lines.key_lines
+
+    @property
+    def item_lines(self) -> dict[tuple[str, int], int]:
+        return self.lines.item_lines
+
+    @property
+    def raw_values(self) -> dict[str, str]:
+        return self.lines.raw_values
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        """The 1-based line of a front-matter key (or of one item of its list); 1 when unknown."""
+        lines = self.lines
+        if index is not None and (key, index) in lines.item_lines:
+            return lines.item_lines[(key, index)]
+        return lines.key_lines.get(key, 1)
+
+
+def load_document(
+    path: Path, rel: str, *, require_front_matter: bool = True
+) -> tuple[Document, list[Diagnostic]]:
+    """Read `path` and parse it; `rel` is the path shown in diagnostics."""
+    try:
+        data = read_regular(str(path))
+    except OSError as exc:
+        doc = Document(path=path, rel=rel)
+        odd = odd_entry(str(path))
+        message = f"{path.name} {odd}" if odd else f"Cannot read file: {exc.strerror or exc}"
+        hint = "Analyses are read from regular files only: replace it with a file, or remove it."
+        return doc, [Diagnostic.error("load-unreadable", rel, 1, message, hint if odd else "")]
+    return parse_document(data, path, rel, require_front_matter=require_front_matter)
+
+
+def _decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
+    """UTF-8 text without a BOM; a bad byte is an error at its line and (character) column."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        diag = Diagnostic.error(
+            "load-encoding",
+            rel,
+            line,
+            f"File is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "Save the file as UTF-8.",
+            column,
+        )
+        return data.decode("utf-8", errors="replace"), [diag]
+
+
+def parse_document(
+    data: bytes | str, path: Path, rel: str, *, require_front_matter: bool = True
+) -> tuple[Document, list[Diagnostic]]:
+    """Split and parse a document from its bytes (or text). Never raises on bad input."""
+    if isinstance(data, bytes):
+        text, diags = _decode(data, rel)
+        if diags:
+            return Document(path=path, rel=rel), diags
+    else:
+        text, diags = data.removeprefix("\ufeff"), []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = Document(path=path, rel=rel)
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
+        doc.body = text
+        if require_front_matter:
+            empty = not text.strip()
+            diags.append(
+                Diagnostic.error(
+                    "fm-missing",
+                    rel,
+                    1,
+                    "File is empty" if empty else "Must start with a front matter block (a line '---')",
+                    "Put the metadata between two '---' lines at the top of the file; see templates/.",
+                )
+            )
+        return doc, diags
+    fm_lines, end, body_start = _front_matter_lines(text, first_end)
+    if end is None:
+        diags.append(
+            Diagnostic.error(
+                "fm-unclosed",
+                rel,
+                1,
+                "Front matter is never closed",
+                "Add a line '---' after the last metadata line.",
+            )
+        )
+        return doc, diags
+    doc.body = text[body_start:]
+    doc.body_line = end + 2
+    doc.source = "\n".join(fm_lines) + "\n"
+    control = _CONTROL_RE.search(doc.source)
+    if control is not None:
+        diags.append(_control_error(rel, doc.source, control.start()))
+        return doc, diags
+    diags.extend(_parse_meta(doc, fm_lines))
+    return doc, diags
+
+
+def _parse_meta(doc: Document, fm_lines: list[str]) -> list[Diagnostic]:
+    """Parse `doc.source` into `doc.meta` (left None, with the diagnostics saying why, when it is not
+    valid YAML, holds a tag that is not a core type, or is not a mapping). Never raises."""
+    source, rel = doc.source, doc.rel
+    try:
+        meta = yaml_rs.loads(
+            source,
+            parse_datetime=True,
+            alias_limits=_ALIAS_LIMITS,
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
+    except yaml_rs.YAMLDecodeError as exc:
+        return [_yaml_error(doc, str(exc), fm_lines)]
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        return [Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}")]
+    if "!" in source:
+        tag_diags = _check_tags(doc, source, fm_lines)
+        if tag_diags:
+            return tag_diags
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else f"a {type(meta).__name__}"
+        return [
+            Diagnostic.error(
+                "fm-not-mapping",
+                rel,
+                2,
+                f"Front matter must be a mapping of keys to values, not {kind}",
+                "Write one 'key: value' per line.",
+            )
+        ]
+    doc.meta = meta
+    return []
+
+
+def _control_error(rel: str, source: str, offset: int) -> Diagnostic:
+    """The first control character of the front matter, located (YAML's own message misleads)."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    code = ord(source[offset])
+    name = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+    return Diagnostic.error(
+        "fm-control",
+        rel,
+        source.count("\n", 0, offset) + 2,
+        f"Front matter holds {name}, which YAML does not allow",
+        "Remove it: it is invisible in most editors (search for it, or retype the line).",
+        offset - line_start + 1,
+    )
+
+
+def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | None, int]:
+    """The lines after the opening fence up to the closing one (`---` or `...`), the closing line's
+    index, and where the body starts; the index is None when the front matter is never closed.
+
+    Only the front matter is split into lines: the body is a slice of the text.
+    """
+    lines: list[str] = []
+    start, size = first_end + 1, len(text)
+    while first_end >= 0:
+        newline = text.find("\n", start)
+        line = text[start:] if newline < 0 else text[start:newline]
+        if line.rstrip() in (FENCE, "..."):
+            return lines, len(lines) + 1, size if newline < 0 else newline + 1
+        lines.append(line)
+        if newline < 0:
+            break
+        start = newline + 1
+    return lines, None, size
+
+
+def _key_text(match: re.Match[str]) -> str:
+    return match.group("dq") or match.group("sq") or (match.group("plain") or "").strip()
+
+
+def _scan_lines(source: str) -> LineMap:
+    """The line of every top-level key and of every item of a top-level block list."""
+    found = LineMap({}, {}, {})
+    current: str | None = None
+    index = 0
+    item_indent = -1
+    for offset, line in enumerate(source.split("\n")):
+        # A key at the top level starts the line (`_KEY_RE` cannot match at a space, a tab or a `#`): an
+        # indented line can only be a list item, and a blank or comment line is neither.
+        key_match = _KEY_RE.match(line)
+        if key_match:
+            dq, sq, plain = key_match.groups()
+            current = dq or sq or (plain or "").strip()
+            found.key_lines.setdefault(current, offset + 2)
+            found.raw_values.setdefault(current, line[key_match.end() :].split(" #", 1)[0].strip())
+            index, item_indent = 0, -1
+        elif current is not None and (item := _ITEM_RE.match(line)):
+            if item_indent < 0:
+                item_indent = len(item.group(1))
+            if len(item.group(1)) == item_indent:  # deeper dashes belong to nested lists
+                found.item_lines[(current, index)] = offset + 2
+                index += 1
+    return found
+
+
+def _check_tags(doc: Document, source: str, fm_lines: list[str]) -> list[Diagnostic]:
+    """Every tag that is not a core type, located. PyYAML's scanner finds them exactly."""
+    found: list[tuple[int, int, str]] = []
+    try:
+        for token in yaml.scan(source, Loader=_SCANNER):
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                found.append((token.start_mark.line, token.start_mark.column, f"{handle or ''}{suffix}"))
+    except yaml.YAMLError:
+        # yaml_rs accepted what PyYAML's (YAML 1.1) scanner cannot read: look at the text instead.
+        found = []
+        for offset, line in enumerate(fm_lines):
+            stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
+            found += [(offset, m.start(1), m.group(1)) for m in _TAG_RE.finditer(stripped)]
+    return [
+        Diagnostic.error(
+            "fm-tag",
+            doc.rel,
+            offset + 2,
+            f"YAML tag {tag!r} is not allowed in front matter",
+            "Write plain values; quote a value that starts with '!'.",
+            column + 1,
+        )
+        for offset, column, tag in found
+        if tag not in _SAFE_TAGS
+    ]
+
+
+def _duplicate_key_position(fm_lines: list[str], key: str) -> tuple[int, int] | None:
+    """(offset, column) of the second occurrence of `key` within one block mapping."""
+    scopes: list[tuple[int, set[str]]] = []
+    for offset, line in enumerate(fm_lines):
+        match = _ANY_KEY_RE.match(line)
+        if not match:
+            continue
+        column = len(match.group("lead"))
+        while scopes and scopes[-1][0] > column:
+            scopes.pop()
+        if "-" in match.group("lead") and scopes and scopes[-1][0] == column:
+            scopes.pop()  # a new list item starts a new mapping
+        if not scopes or scopes[-1][0] < column:
+            scopes.append((column, set()))
+        name = _key_text(match)
+        if name == key and name in scopes[-1][1]:
+            return offset, column + 1
+        scopes[-1][1].add(name)
+    return None
+
+
+def _first_line(pattern: re.Pattern[str], fm_lines: list[str]) -> tuple[int, int] | None:
+    """(offset, column) of the first match of `pattern`'s group 1 outside quotes and comments."""
+    for offset, line in enumerate(fm_lines):
+        stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
+        match = pattern.search(stripped)
+        if match:
+            return offset, match.start(1) + 1
+    return None
+
+
+def _yaml_error(doc: Document, message: str, fm_lines: list[str]) -> Diagnostic:
+    """A yaml_rs error as a diagnostic at the file's real line (front matter line + 1)."""
+    text = message.strip() or "invalid YAML"
+    line, column = 2, 1
+    pos = _YAML_POS_RE.search(text)
+    if pos:
+        line, column = int(pos.group(1)) + 1, int(pos.group(2))
+    dup = re.match(r"duplicate mapping key: '(.*)'", text)
+    if dup:
+        key = dup.group(1)
+        where = _duplicate_key_position(fm_lines, key)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
+        return Diagnostic.error(
+            "fm-duplicate-key",
+            doc.rel,
+            line,
+            f"Key {key!r} appears more than once in the same mapping",
+            "Keep one of them; YAML would otherwise silently use only one value.",
+            column,
+        )
+    if "alias replay" in text:
+        where = _first_line(_ALIAS_RE, fm_lines)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
+        return Diagnostic.error(
+            "fm-alias-bomb",
+            doc.rel,
+            line,
+            "Front matter expands YAML aliases beyond the allowed limit",
+            "Do not use anchors and aliases (&a / *a) to build large values.",
+            column,
+        )
+    bad_tag = re.match(r"Invalid tag: '(.*)'", text)
+    if bad_tag:
+        where = _first_line(re.compile(f"({re.escape(bad_tag.group(1))})"), fm_lines)
+        if where is not None:
+            line, column = where[0] + 2, where[1]
+        return Diagnostic.error(
+            "fm-tag",
+            doc.rel,
+            line,
+            f"YAML tag {bad_tag.group(1)!r} is not allowed in front matter",
+            "Write plain values; quote a value that starts with '!'.",
+            column,
+        )
+    reason = text.splitlines()[-1] if pos else text.splitlines()[0]
+    return Diagnostic.error(
+        "fm-yaml",
+        doc.rel,
+        min(line, len(fm_lines) + 2),
+        f"Front matter is not valid YAML: {reason}",
+        "Check indentation, quoting and colons on this line.",
+        column,
+    )
