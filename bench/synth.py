@@ -63,7 +63,7 @@ _WORDS = [
     "sudo",
     "path",
 ]
-_TAGS = ("install", "venv", "pep668", "python-3.12", "network", "tls", "docker", "arm64", "docs", "flash")
+_TAGS = ("install", "venv", "pep668", "python-3-12", "network", "tls", "docker", "arm64", "docs", "flash")
 _STATUSES = ("investigating", "in-progress", "paused", "resolved", "resolved", "resolved", "archived")
 _RESOLUTIONS = ("fixed", "fixed", "wont-fix", "user-error", "hardware", "out-of-scope", "support")
 _SYSTEMS = (

@@ -235,11 +235,12 @@ def make_site_kb(root: Path, site_url: str = SITE_URL) -> Path:
     return root
 
 
-def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` in `root` (site into root/site); returns the finished process."""
+def build_site(root: Path, *extra: str, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` (or without `--strict`) in `root` (site into root/site); returns the
+    finished process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), *extra],
         cwd=root,
         env=env,
         capture_output=True,

@@ -216,3 +216,21 @@ def test_git_clone_weighs_commit_messages(tmp_path: Path, kb_root: Path) -> None
     ]
     not_a_clone = run(str(src), "--root", str(kb_root), "--git", str(src), "--force")
     assert not_a_clone.exit_code == 2 and "--git" in not_a_clone.output
+
+
+def test_tags_become_slugs(tmp_path: Path) -> None:
+    """A hand-kept tag that is no slug is written as the slug `check` suggests, not left out."""
+    legacy = tmp_path / "legacy" / "open" / "0042-crash"
+    write_file(
+        legacy / "analysis.md",
+        "# Issue #42: Crash on reload\n\n**Reporter**: alice\n**Tags**: Python 3.12, Crash, #ssl\n\n"
+        "## Summary\n\nIt crashes.\n",
+    )
+    kb = tmp_path / "kb"
+    write_file(kb / "mkdocs.yml", "site_name: t\nplugins:\n  - issuekb:\n      upstream: acme/widgetd\n")
+
+    result = run(str(tmp_path / "legacy"), "--root", str(kb))
+
+    assert result.exit_code == 0, result.output
+    text = (kb / "analyses" / "0042-crash" / "analysis.md").read_text(encoding="utf-8")
+    assert "tags:\n  - python-3-12\n  - crash\n  - ssl\n" in text

@@ -15,7 +15,7 @@ from pathlib import Path
 from issuekb.core.document import Document
 from issuekb.core.fields import FieldReader, did_you_mean
 from issuekb.core.refs import MAX_NUMBER, IssueRef
-from issuekb.core.schema import FIELDS, PRIORITIES, Resolution, Status
+from issuekb.core.schema import FIELDS, PRIORITIES, TAG_RE, Resolution, Status, tag_suggestion
 from issuekb.diagnostics import Diagnostic
 
 __all__ = ["DATE_FIELDS", "FOLDER_RE", "SHA_RE", "Analysis", "Companion", "build_analysis", "did_you_mean"]
@@ -24,7 +24,6 @@ SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 FOLDER_RE = re.compile(r"^(?P<num>[0-9]+)-(?P<slug>[a-z0-9][a-z0-9-]*)$")
 _STATUS_VALUES = tuple(s.value for s in Status)
 _RESOLUTION_VALUES = tuple(v.value for v in Resolution)
-_TAG_RE = re.compile(r"[a-z0-9][a-z0-9.+-]*")
 #: The fields read as dates, and so the only ones compared with the day ("not in the future").
 DATE_FIELDS = ("reported", "analyzed", "resolved_on")
 DATE_ORDER_HELP = "An issue is analysed and resolved on or after the day it was reported."
@@ -204,16 +203,15 @@ def _commits(r: FieldReader) -> tuple[str, ...]:
 
 
 def _tags(r: FieldReader) -> tuple[str, ...]:
-    """Free tags, kept once each; not lower-case kebab-case is a warning with the spelling to use."""
+    """Free tags, kept once each; a tag that is not a slug is an error with the slug to write."""
     tags = r.list_field("tags", _text, _TEXT_HELP)
     for i, tag in enumerate(tags):
-        if not _TAG_RE.fullmatch(tag):
-            suggestion = re.sub(r"[^a-z0-9.+-]+", "-", tag.lower()).strip("-")
-            r.warning(
+        if not TAG_RE.fullmatch(tag):
+            r.error(
                 "tag-format",
                 "tags",
-                f"Tag {tag!r} should be lower-case kebab-case",
-                f"Write {suggestion!r}.",
+                f"Tag {tag!r} must be a slug (lower-case letters, digits and hyphens)",
+                f"Write {tag_suggestion(tag)!r}.",
                 i,
             )
     return tuple(dict.fromkeys(tags))

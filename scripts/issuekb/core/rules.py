@@ -79,7 +79,9 @@ _ALL = (
     Rule("duplicate-self", _E, "An issue must not be a duplicate of itself."),
     Rule("related-repeated", _W, "An issue should be listed once in related."),
     Rule("commit-format", _E, "Commit SHAs must be 7 to 40 lower-case hex digits."),
-    Rule("tag-format", _W, "Tags should be lower-case kebab-case."),
+    Rule(
+        "tag-format", _E, "Tags must be slugs: lower-case letters, digits and hyphens (`[a-z0-9][a-z0-9-]*`)."
+    ),
     # knowledge base: more than one file
     Rule("kb-missing", _E, "The analyses folder must exist and be a folder.", "environment"),
     Rule(
@@ -101,6 +103,7 @@ _ALL = (
         _E,
         "Template placeholders (" + ", ".join(f"`{p}`" for p in PLACEHOLDERS) + ") must be replaced.",
     ),
+    Rule("body-script-link", _W, "Links in a body should not be `javascript:`, `data:` or `vbscript:` URLs."),
     Rule("template-text", _W, f"Template guidance lines (marked `{TEMPLATE_MARKER}`) should be replaced."),
     Rule("body-empty", _W, "An analysis should have a body."),
     Rule(

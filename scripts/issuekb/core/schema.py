@@ -20,12 +20,14 @@ __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
     "PRIORITIES",
+    "TAG_RE",
     "TEMPLATE_MARKER",
     "FieldSpec",
     "Resolution",
     "Status",
     "fields_markdown",
     "json_schema",
+    "tag_suggestion",
 ]
 
 
@@ -86,6 +88,16 @@ PLACEHOLDER_RE = re.compile(
         for p in PLACEHOLDERS
     )
 )
+#: A tag is a slug: it names its own page (`tags/<tag>/`) and reads the same in every output.
+TAG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+_NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def tag_suggestion(tag: str) -> str:
+    """The slug to write instead of `tag`: lower case, every run of other characters one hyphen."""
+    return _NOT_SLUG_RE.sub("-", tag.lower()).strip("-") or "tag"
+
+
 #: A line of template guidance carries this marker; one left in a section is a warning naming the section.
 TEMPLATE_MARKER = "<!-- template -->"
 
@@ -143,7 +155,9 @@ FIELDS: dict[str, FieldSpec] = {
     "resolved_on": FieldSpec("date", "Date it was resolved here (YYYY-MM-DD).", example="2025-11-06"),
     "priority": FieldSpec("priority", "One of: " + ", ".join(PRIORITIES) + ".", example="high"),
     "tags": FieldSpec(
-        "strs", "Free tags, lower-case kebab-case (`pep668`, `python-3.12`).", example="[pep668, venv]"
+        "tags",
+        "Free tags, each a slug: lower-case letters, digits, hyphens (`python-3-12`).",
+        example="[pep668, venv]",
     ),
     "affected": FieldSpec(
         "strs", "Affected platforms, distributions or versions, as free strings.", example='["Debian 12"]'
@@ -190,6 +204,7 @@ _KIND_SCHEMA: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
     "priority": {"enum": list(PRIORITIES)},
     "strs": {"type": "array", "items": {"type": ["string", "integer"], "minLength": 1}},
+    "tags": {"type": "array", "items": {"type": "string", "pattern": f"^{TAG_RE.pattern}$"}},
 }
 
 
@@ -240,6 +255,7 @@ KIND_NAMES: dict[str, str] = {
     "date": "date `YYYY-MM-DD`",
     "priority": "one of: " + ", ".join(f"`{p}`" for p in PRIORITIES),
     "strs": "list of text",
+    "tags": "list of slugs `[a-z0-9][a-z0-9-]*`",
 }
 
 

@@ -16,6 +16,7 @@ from issuekb.core.gitrepo import GitError, check_commits
 from issuekb.core.graph import LinkGraph, graph_diagnostics
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import PLACEHOLDER_RE, PLACEHOLDERS, TEMPLATE_MARKER
+from issuekb.core.scriptlinks import script_links
 from issuekb.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -165,6 +166,19 @@ def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diag
             )
 
 
+def _script_links(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
+    """A warning for every `javascript:`, `data:` or `vbscript:` link in a page's body."""
+    for link in script_links(body):
+        yield Diagnostic.warning(
+            "body-script-link",
+            rel,
+            body_line + link.line,
+            f"Link to {link.url!r} runs script when followed",
+            "Link to an http, https or relative address; show code as `inline code`.",
+            link.column,
+        )
+
+
 def _markdown_differences(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
     """Constructs of a page's body that the site renders differently from GitHub."""
     for found in differences(body):
@@ -179,15 +193,16 @@ def _markdown_differences(rel: str, body: str, body_line: int) -> Iterator[Diagn
 
 def file_diagnostics(analysis: Analysis) -> Iterator[Diagnostic]:
     """The body rules of one analysis and its companions: placeholders, template text, Markdown the site
-    renders differently from GitHub, an empty body.
+    renders differently from GitHub, script links, an empty body.
 
     They depend on that folder's files only (`load_kb` runs them per folder).
     """
-    yield from _template_left_in_body(analysis.rel, analysis.body, analysis.body_line)
-    yield from _markdown_differences(analysis.rel, analysis.body, analysis.body_line)
-    for companion in analysis.companions:
-        yield from _template_left_in_body(companion.rel, companion.body, companion.body_line)
-        yield from _markdown_differences(companion.rel, companion.body, companion.body_line)
+    pages = [(analysis.rel, analysis.body, analysis.body_line)]
+    pages += [(c.rel, c.body, c.body_line) for c in analysis.companions]
+    for rel, body, body_line in pages:
+        yield from _template_left_in_body(rel, body, body_line)
+        yield from _markdown_differences(rel, body, body_line)
+        yield from _script_links(rel, body, body_line)
     if not analysis.body.strip():
         yield Diagnostic.warning(
             "body-empty",

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from issuekb.core.schema import PRIORITIES, Status
+from issuekb.core.schema import PRIORITIES, Status, tag_suggestion
 from issuekb.importer.body import fix_mentions, heading_title, priority_section
 from issuekb.importer.discover import LegacyFolder
 from issuekb.importer.fields import (
@@ -212,7 +212,7 @@ def _clean_title(text: str) -> str:
 
 def _clean_item(text: str, target: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("**", "").replace("`", "")).strip()
-    return text.lstrip("#").lower() if target == "tags" else text
+    return tag_suggestion(text.lstrip("#")) if target == "tags" and text.strip("#") else text
 
 
 def _date_lines(fields: list[FieldLine], name: str, g: Gathered) -> list[FieldLine]:

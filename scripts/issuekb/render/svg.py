@@ -11,17 +11,17 @@ site's stylesheet (`issuekb/assets/issuekb.css`, which the plugin adds to every 
 repeat the same long `style` in every element. The rules use Material's CSS variables (with fallbacks)
 and `currentColor`, so the same bytes read well in the light and the dark scheme. Presentation that is
 layout (`text-anchor`, `font-size` of a group) stays an attribute, so the layout holds without the
-stylesheet. Text that may come from upstream (titles, labels) goes through `clean` and then
-`escape.html_text` / `escape.html_attr`.
+stylesheet. Text that may come from upstream (titles, labels) goes through `escape.html_text` /
+`escape.html_attr`; `clean` (the escaping module's `one_line`) gives the line that wrapping measures.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from issuekb.render.escape import html_attr, html_text
+from issuekb.render.escape import one_line as clean
 
 __all__ = [
     "clean",
@@ -34,7 +34,6 @@ __all__ = [
     "wrap",
 ]
 
-_SPACE_RE = re.compile(r"\s+")
 _ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -44,22 +43,6 @@ def num(value: float) -> str:
     if rounded == 0:
         return "0"
     return f"{rounded:.1f}".rstrip("0").rstrip(".")
-
-
-def clean(value: str) -> str:
-    """One line of printable text: whitespace runs become one space, control characters go.
-
-    A newline inside the SVG could end the HTML block in Markdown; control characters and lone
-    surrogates are not allowed in XML at all.
-    """
-    if value.isascii() and value.isprintable():  # the common case: nothing to drop, spaces stay spaces
-        return _SPACE_RE.sub(" ", value).strip()
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in value
-        if ch.isspace() or unicodedata.category(ch) not in {"Cc", "Cs", "Cn"}
-    )
-    return _SPACE_RE.sub(" ", kept).strip()
 
 
 def truncate(value: str, width: int) -> str:

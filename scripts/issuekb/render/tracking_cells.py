@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from issuekb.core.model import FOLDER_RE, SHA_RE
-from issuekb.core.schema import Status
+from issuekb.core.schema import TAG_RE, Status
 from issuekb.render.escape import md_cell
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ __all__ = ["DASH", "NOT_SYNCED", "Context", "head", "reason", "row", "table", "t
 
 DASH = "—"
 NOT_SYNCED = "not synced"
-_TAG_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 _TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$")
 #: each status (None: unknown) as its cell
 _STATUS_LABELS: dict[Status | None, str] = {None: "❓ unknown", **{s: f"{s.emoji} {s.value}" for s in Status}}
@@ -185,7 +184,7 @@ class Context:
 
     @staticmethod
     def tag(tag: str) -> str:
-        return f"`{tag}`" if _TAG_RE.match(tag) else md_cell(tag)
+        return f"`{tag}`" if TAG_RE.fullmatch(tag) else md_cell(tag)
 
     # -- upstream -----------------------------------------------------------------------------------
     def upstream_state(self, issue: IssueState | None, repo: str) -> str:

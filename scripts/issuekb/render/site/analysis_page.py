@@ -15,7 +15,7 @@ from issuekb.core.graph import LinkGraph, Neighbourhood
 from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis, Companion
 from issuekb.core.refs import IssueRef
-from issuekb.render.escape import md_cell, md_inline
+from issuekb.render.escape import link_url, md_cell, md_inline
 from issuekb.render.site.body import site_body
 from issuekb.render.site.common import (
     ANALYSIS_BOOST,
@@ -91,9 +91,7 @@ def _fix_rows(page: _Page) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if fix.commits:
         keys = page.graph.commit_keys
-        commits = [
-            f"[`{md_cell(sha)}`]({md_link(page.uri, commit_uri(keys.get(sha, sha)))})" for sha in fix.commits
-        ]
+        commits = [f"[`{sha}`]({md_link(page.uri, commit_uri(keys.get(sha, sha)))})" for sha in fix.commits]
         rows.append(("Fix commits", ", ".join(commits) + inherited))
     if fix.prs:
         prs = []
@@ -127,7 +125,8 @@ def _panel(page: _Page) -> str:
         rows.append(("Upstream labels", labels))
     if analysis.reporter:
         login = analysis.reporter
-        who = f"[@{md_cell(login)}](https://github.com/{login})" if _LOGIN_RE.match(login) else md_cell(login)
+        url = link_url(f"https://github.com/{login}") if _LOGIN_RE.match(login) else None
+        who = f"[@{md_cell(login)}]({url})" if url else md_cell(login)
         rows.append(("Reporter", who))
     dates = [
         f"{label} {day.isoformat()}"
@@ -141,14 +140,17 @@ def _panel(page: _Page) -> str:
     if dates:
         rows.append(("Dates", " · ".join(dates)))
     if analysis.priority:
-        rows.append(("Priority", analysis.priority))
+        rows.append(("Priority", md_cell(analysis.priority)))
     rows += _fix_rows(page)
     if analysis.tags:
         rows.append(("Tags", " ".join(tag_link(page.uri, tag) for tag in analysis.tags)))
     if analysis.affected:
         rows.append(("Affected", "; ".join(md_cell(item) for item in analysis.affected)))
     if analysis.companions:
-        parts = [f"[{c.title}]({md_link(page.uri, companion_uri(analysis, c))})" for c in analysis.companions]
+        parts = [
+            f"[{md_cell(c.title)}]({md_link(page.uri, companion_uri(analysis, c))})"
+            for c in analysis.companions
+        ]
         rows.append(("More pages", " · ".join(parts)))
     # Kept out of the search index: a result's preview then starts with the analysis's own words.
     lines = ['<div class="issuekb-meta" markdown data-search-exclude>', "", "| Field | Value |", "|---|---|"]
@@ -221,7 +223,7 @@ def render_companion(kb: KnowledgeBase, analysis: Analysis, companion: Companion
     body = site_body(companion.body, kb, analysis.repo, uri, titles).strip("\n")
     return (
         front_matter(title, boost=ANALYSIS_BOOST)
-        + f"# {md_inline(short)} {md_inline(analysis.title)}: {companion.title}\n\n"
+        + f"# {md_inline(short)} {md_inline(analysis.title)}: {md_inline(companion.title)}\n\n"
         + f"Part of the analysis of [{md_inline(short)} {md_inline(analysis.title)}]({back}).\n\n"
         + (body + "\n" if body else "")
     )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from issuekb.core.graph import LinkGraph
 from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
-from issuekb.render.escape import md_cell, md_inline
+from issuekb.render.escape import md_code, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.paths import commit_slug, commit_uri
@@ -45,7 +45,7 @@ def render_commit(
     """The page of one fix commit: where it is on GitHub, and the table of the analyses it fixes."""
     uri = commit_uri(sha)
     url = SiteLinks(kb.config.fork, uri).commit(sha)
-    shown = f"`{md_cell(sha)}`"
+    shown = md_code(sha)
     where = f"[{shown} in {md_inline(kb.config.fork)}]({url})" if url else shown
     inherited = [
         a for a in analyses if (via := graph.fix_of(kb, a).inherited_from) is not None and a.ref != via

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from issuekb.core.model import Analysis
 from issuekb.core.schema import Status
-from issuekb.render.escape import html_attr, html_text, md_cell
+from issuekb.render.escape import html_attr, link_url, md_cell, page_title
 from issuekb.render.site.paths import analysis_uri, md_link, status_uri, tag_uri
 from issuekb.upstream.state import IssueState, UpstreamState
 
@@ -41,13 +41,14 @@ def front_matter(
 ) -> str:
     """YAML front matter for a generated page (JSON strings are valid YAML, so quoting is safe).
 
+    `title` and `description` are plain text; the theme gets them as `escape.page_title` makes them.
     A `listing` (tables of analyses: status, tags, commits, the board) is kept out of the search index,
     where it would outrank the analyses it lists, and gets the table-of-contents column's width (it has
     no sections). `boost` raises the page in search results.
     """
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    lines = ["---", f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
     if description:
-        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
+        lines.append(f"description: {json.dumps(page_title(description), ensure_ascii=False)}")
     if listing:
         lines += ["hide: [toc]", "search: {exclude: true}"]
     elif boost is not None:
@@ -89,13 +90,14 @@ def synced_on(state: UpstreamState, repo: str) -> str | None:
 
 
 def upstream_badge(analysis: Analysis, state: UpstreamState, *, link: bool = True) -> str:
-    """The upstream state as a badge, linking to the upstream issue (inline HTML, escaped)."""
+    """The upstream state as a badge for a Markdown table cell, linking to the upstream issue."""
     issue = state.issue(analysis.ref)
     modifier, words = upstream_label(issue)
-    badge = f'<span class="issuekb-badge issuekb-upstream-{modifier}">{html_text(words)}</span>'
-    if not link:
+    badge = f'<span class="issuekb-badge issuekb-upstream-{modifier}">{md_cell(words)}</span>'
+    url = link_url(analysis.ref.url())
+    if not link or url is None:
         return badge
-    return f'<a href="{html_attr(analysis.ref.url())}" title="{html_attr(str(analysis.ref))}">{badge}</a>'
+    return f'<a href="{html_attr(url)}" title="{html_attr(str(analysis.ref))}">{badge}</a>'
 
 
 def tag_link(from_uri: str, tag: str) -> str:

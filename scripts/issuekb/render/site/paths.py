@@ -19,10 +19,9 @@ SVG diagrams) needs final URLs, computed by `url_between`.
 from __future__ import annotations
 
 import posixpath
-import re
 
 from issuekb.core.model import Analysis, Companion
-from issuekb.core.schema import Status
+from issuekb.core.schema import Status, tag_suggestion
 
 __all__ = [
     "ALL_URI",
@@ -50,8 +49,6 @@ TAGS_URI = "tags/index.md"
 DUPLICATES_URI = "duplicates.md"
 API_URI = "api/analyses.json"
 
-_TAG_SLUG_RE = re.compile(r"[^a-z0-9.+_-]+")
-
 
 def analysis_uri(analysis: Analysis) -> str:
     return f"analyses/{analysis.folder}/index.md"
@@ -66,9 +63,8 @@ def status_uri(status: Status) -> str:
 
 
 def tag_slug(tag: str) -> str:
-    """A file name for a tag: lower case, anything but letters, digits and `.+_-` replaced by `-`."""
-    slug = _TAG_SLUG_RE.sub("-", tag.lower()).strip("-.")
-    return slug or "tag"
+    """A file name for a tag: the tag itself when it is a slug (as `check` requires), else its suggestion."""
+    return tag_suggestion(tag)
 
 
 def tag_uri(tag: str) -> str:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
-from issuekb.render.escape import md_cell, md_inline
+from issuekb.render.escape import md_cell, md_code, md_inline
 from issuekb.render.site.common import front_matter, listing_table
 from issuekb.render.site.paths import TAGS_URI, md_link, tag_slug, tag_uri
 from issuekb.render.words import counted
@@ -39,7 +39,7 @@ def render_tag(kb: KnowledgeBase, state: UpstreamState, tag: str, analyses: list
     return (
         front_matter(f"Tag: {tag}", listing=True)
         + f"# Tag: {md_inline(tag)}\n\n"
-        + f"{count} tagged `{tag.replace('`', '')}`. [All tags]({md_link(uri, TAGS_URI)}).\n\n"
+        + f"{count} tagged {md_code(tag)}. [All tags]({md_link(uri, TAGS_URI)}).\n\n"
         + listing_table(uri, analyses, state, kb.config.upstream)
     )
 
