@@ -12,7 +12,7 @@ from typing import Any
 import markdown
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gfmlists import github_lists, html_lists
@@ -123,6 +123,7 @@ texts = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=10).map("\n".j
 
 @settings(max_examples=300, deadline=None)
 @given(texts)
+@example("one\\\n---\n- #12 x")  # an underlined heading ending in a backslash, then a list
 def test_without_a_reported_difference_the_site_shows_githubs_lists(text: str) -> None:
     if differences(text):
         return

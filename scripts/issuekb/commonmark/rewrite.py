@@ -274,7 +274,12 @@ def _setext(plan: Plan, node: SyntaxTreeNode, ctx: Ctx) -> None:
     if start == ctx.item_line:
         return  # reported: the item starts with a block other than text
     level = "#" if node.markup[:1] == "=" else "##"
-    plan.text[start] = " " * ctx.new + level + " " + " ".join(words)
+    heading = " ".join(words)
+    if (len(heading) - len(heading.rstrip("\\"))) % 2:
+        # CommonMark shows a heading's last backslash as it is; Python-Markdown would read it as an
+        # escaped line end and run the heading into the next line: doubled, it is one shown backslash.
+        heading += "\\"
+    plan.text[start] = " " * ctx.new + level + " " + heading
     for i in range(start + 1, end):
         plan.text[i] = REMOVED
 
