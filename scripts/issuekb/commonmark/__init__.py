@@ -37,19 +37,21 @@ __all__ = ["Difference", "differences", "for_python_markdown", "may_differ"]
 
 #: Lines without which `differences` finds nothing: a list item whose first line opens another block (or
 #: an indented code block), an indented quote or setext underline, an HTML block, a line indented by six
-#: columns or more after a blank line (a code block inside a list item).
+#: columns or more after a blank line (a code block inside a list item). The scans below run on the text
+#: with a newline put in front, and every pattern starts with that newline rather than `^`: the same
+#: lines match, and the regular expression engine can jump from newline to newline.
 _SUSPECT_RE = re.compile(
-    r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|\|)|```|~~~|[-*_]{3})"
+    r"\n(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|\|)|```|~~~|[-*_]{3})"
     r"|[ \t]{5,}\S)"
-    r"|^[ \t]+(?:>|=+[ \t]*$|-+[ \t]*$)"
-    r"|^ {0,3}</?[A-Za-z]"
-    r"|^[ \t]*\n[ \t]{6,}\S",
+    r"|[ \t]+(?:>|=+[ \t]*$|-+[ \t]*$)"
+    r"| {0,3}</?[A-Za-z]"
+    r"|[ \t]*\n[ \t]{6,}\S)",
     re.MULTILINE,
 )
-_BULLET_RE = re.compile(r"^[ \t]*([-*+])[ \t]", re.MULTILINE)
-_DELIMITER_RE = re.compile(r"^[ \t]*\d{1,9}([.)])[ \t]", re.MULTILINE)
-_QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+", re.MULTILINE)
-_LAZY_RE = re.compile(r"^[ \t]*>.*\n(?![ \t]*>)[ \t]*\S", re.MULTILINE)
+_BULLET_RE = re.compile(r"\n[ \t]*([-*+])[ \t]")
+_DELIMITER_RE = re.compile(r"\n[ \t]*\d{1,9}([.)])[ \t]")
+_QUOTE_MARKS_RE = re.compile(r"\n(?:[ \t]{0,3}>[ ]?)+")
+_LAZY_RE = re.compile(r"\n[ \t]*>.*\n(?![ \t]*>)[ \t]*\S")
 
 
 def for_python_markdown(text: str) -> str:
@@ -59,10 +61,11 @@ def for_python_markdown(text: str) -> str:
 
 def may_differ(text: str) -> bool:
     """False when `differences(text)` is surely empty, decided by a scan of the lines (no parse)."""
+    text = "\n" + text
     if ">" in text:
         if _LAZY_RE.search(text):
             return True
-        text = _QUOTE_MARKS_RE.sub("", text)
+        text = _QUOTE_MARKS_RE.sub("\n", text)
     return (
         _SUSPECT_RE.search(text) is not None
         or len(set(_BULLET_RE.findall(text))) > 1
