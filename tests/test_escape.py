@@ -116,6 +116,23 @@ def test_script_links_outside_code() -> None:
     ]
 
 
+def test_script_links_fences_close_on_the_same_mark_at_least_as_long() -> None:
+    body = "\n".join(
+        [
+            "````js: [x](javascript:a)",  # 0: the fence line itself
+            "```",  # shorter: still inside
+            "~~~~~",  # another mark: still inside
+            "[x](javascript:b)",  # 3: fenced
+            "````",
+            "[x](javascript:c) and `[y](javascript:d)`",  # 5: after the fence; the code span is code
+            "~~~",
+            "[x](data:e)",  # 7: in a fence never closed
+        ]
+    )
+    found = [(link.line, link.column, link.url) for link in script_links(body)]
+    assert found == [(5, 5, "javascript:c")]
+
+
 def test_check_warns_about_a_script_link_and_rejects_a_tag_that_is_not_a_slug(kb_root: Path) -> None:
     write_file(
         kb_root / "analyses/0005-links/analysis.md",

@@ -48,8 +48,8 @@ _SUSPECT_RE = re.compile(
     r"|[ \t]*\n[ \t]{6,}\S)",
     re.MULTILINE,
 )
-_BULLET_RE = re.compile(r"\n[ \t]*([-*+])[ \t]")
-_DELIMITER_RE = re.compile(r"\n[ \t]*\d{1,9}([.)])[ \t]")
+#: A list item's marker: its bullet (`-`, `*`, `+`) or its ordered delimiter (`.`, `)`), the other "".
+_MARKER_RE = re.compile(r"\n[ \t]*(?:([-*+])|\d{1,9}([.)]))[ \t]")
 _QUOTE_MARKS_RE = re.compile(r"\n(?:[ \t]{0,3}>[ ]?)+")
 _LAZY_RE = re.compile(r"\n[ \t]*>.*\n(?![ \t]*>)[ \t]*\S")
 
@@ -66,10 +66,11 @@ def may_differ(text: str) -> bool:
         if _LAZY_RE.search(text):
             return True
         text = _QUOTE_MARKS_RE.sub("\n", text)
+    if _SUSPECT_RE.search(text) is not None:
+        return True
+    markers = _MARKER_RE.findall(text)  # two bullets, or two delimiters, make two lists
     return (
-        _SUSPECT_RE.search(text) is not None
-        or len(set(_BULLET_RE.findall(text))) > 1
-        or len(set(_DELIMITER_RE.findall(text))) > 1
+        len({bullet for bullet, _ in markers} - {""}) > 1 or len({delim for _, delim in markers} - {""}) > 1
     )
 
 

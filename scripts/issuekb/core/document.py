@@ -40,6 +40,8 @@ _QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 #: A tag where a node starts: at the line's start or after list dashes, after `key: `, after `[`, `{` or `,`.
 _TAG_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(![^\s,\[\]{}]*)")
 _ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
+#: The closing fence of the front matter: `---` or `...` alone on a line (trailing whitespace allowed).
+_CLOSE_RE = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 #: characters YAML does not allow in a document (C0 controls but tab and line ends)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -244,18 +246,13 @@ def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | Non
 
     Only the front matter is split into lines: the body is a slice of the text.
     """
-    lines: list[str] = []
-    start, size = first_end + 1, len(text)
-    while first_end >= 0:
-        newline = text.find("\n", start)
-        line = text[start:] if newline < 0 else text[start:newline]
-        if line.rstrip() in (FENCE, "..."):
-            return lines, len(lines) + 1, size if newline < 0 else newline + 1
-        lines.append(line)
-        if newline < 0:
-            break
-        start = newline + 1
-    return lines, None, size
+    if first_end < 0:
+        return [], None, len(text)
+    close = _CLOSE_RE.search(text, first_end)
+    if close is None:
+        return text[first_end + 1 :].split("\n"), None, len(text)
+    lines = text[first_end + 1 : close.start()].split("\n") if close.start() > first_end else []
+    return lines, len(lines) + 1, min(close.end() + 1, len(text))
 
 
 def _key_text(match: re.Match[str]) -> str:

@@ -161,10 +161,12 @@ def _load_folder(
     """One analysis folder, from its files alone: load, model, body rules.
 
     `folder_rel` is the folder as diagnostics name it (`Config.rel`). The analysis is None when its
-    front matter could not be modelled (the diagnostics say why).
+    front matter could not be modelled (the diagnostics say why). The analysis keeps its `Document` for
+    locating keys, without the parsed mapping (`Document.meta` is None): the fields hold the values.
     """
     doc, diags = load_document(path, f"{folder_rel}/{ANALYSIS_FILE}")
     analysis, found = build_analysis(doc, config.upstream, today=today)
+    doc.meta = None  # modelled: the analysis holds the values, and locating a key reads `doc.source`
     diags.extend(found)
     if analysis is None:
         return None, diags

@@ -22,7 +22,9 @@ _DEFINITION_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(?P<url>[^\s>]+)")
 #: `<scheme:...>`
 _AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: A fence line, found from newline to newline in the text with a newline put in front (the pattern
+#: starts with the newline rather than `^`, so the engine jumps from newline to newline).
+_FENCE_RE = re.compile(r"\n {0,3}(`{3,}|~{3,})")
 
 
 class ScriptLink(NamedTuple):
@@ -34,21 +36,53 @@ class ScriptLink(NamedTuple):
 
 
 def script_links(text: str) -> Iterator[ScriptLink]:
-    """Every script link outside fenced code and code spans, in order."""
+    """Every script link outside fenced code and code spans, in order.
+
+    Only lines holding a `:` can hold one (every target a browser runs names its scheme with a colon), so
+    the text is read from colon to colon; where a line holds a script link, the fenced code blocks of
+    the text are found to tell whether it is code.
+    """
+    fenced: list[tuple[int, int]] | None = None
+    colon = text.find(":")
+    while colon >= 0:
+        start = text.rfind("\n", 0, colon) + 1
+        end = text.find("\n", colon)
+        end = len(text) if end < 0 else end
+        links = _line_links(text[start:end])
+        if links and fenced is None:
+            fenced = _fenced_spans(text)
+        if links and not any(first <= start <= last for first, last in fenced or ()):
+            for column, url in links:
+                yield ScriptLink(text.count("\n", 0, start), column, url)
+        colon = text.find(":", end)
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """(first, last) offsets of every fenced code block, fence lines included; an unclosed fence runs to
+    the end of the text. A fence closes on a line of at least as many of the same character."""
+    spans: list[tuple[int, int]] = []
     fence: str | None = None
-    for offset, line in enumerate(text.split("\n")):
-        match = _FENCE_RE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        if ":" not in line:
-            continue
-        plain = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
-        found = [m for pattern in (_INLINE_RE, _DEFINITION_RE, _AUTOLINK_RE) for m in pattern.finditer(plain)]
-        for m in sorted(found, key=lambda m: m.start("url")):
-            if is_script_url(m.group("url")):
-                yield ScriptLink(offset, m.start("url") + 1, m.group("url"))
+    opened = 0
+    for match in _FENCE_RE.finditer("\n" + text):  # match.start(): the line's start in `text`
+        marks = match.group(1)
+        if fence is None:
+            fence, opened = marks, match.start()
+        elif marks[0] == fence[0] and len(marks) >= len(fence):
+            spans.append((opened, match.start()))
+            fence = None
+    if fence is not None:
+        spans.append((opened, len(text)))
+    return spans
+
+
+def _line_links(line: str) -> list[tuple[int, str]]:
+    """(1-based column, target) of the script links of one line outside code spans, in order."""
+    if "](" not in line and "]:" not in line and "<" not in line:
+        return []  # none of the three patterns can match
+    plain = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+    found = [m for pattern in (_INLINE_RE, _DEFINITION_RE, _AUTOLINK_RE) for m in pattern.finditer(plain)]
+    return [
+        (m.start("url") + 1, m.group("url"))
+        for m in sorted(found, key=lambda m: m.start("url"))
+        if is_script_url(m.group("url"))
+    ]

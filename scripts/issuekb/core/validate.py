@@ -140,9 +140,27 @@ def _sections(body: str, body_line: int) -> Iterator[tuple[int, str, str]]:
         yield body_line + offset, heading, text
 
 
+#: Placeholders written in brackets (`[reporter]`), looked for only where a `[` is; the rest, and the marker.
+_BRACKETED = tuple(p for p in PLACEHOLDERS if p.startswith("["))
+_UNBRACKETED = (TEMPLATE_MARKER, *(p for p in PLACEHOLDERS if not p.startswith("[")))
+
+
+def _may_hold_template(body: str) -> bool:
+    """False when `body` surely holds no placeholder and no template marker (one search per word that
+    does not start with `[`, then a look at each `[`)."""
+    if any(word in body for word in _UNBRACKETED):
+        return True
+    bracket = body.find("[")
+    while bracket >= 0:
+        if body.startswith(_BRACKETED, bracket):
+            return True
+        bracket = body.find("[", bracket + 1)
+    return False
+
+
 def _template_left_in_body(rel: str, body: str, body_line: int) -> Iterator[Diagnostic]:
     """Placeholders (errors) and template guidance (one warning per section) left in a page's body."""
-    if TEMPLATE_MARKER not in body and not any(p in body for p in PLACEHOLDERS):
+    if not _may_hold_template(body):
         return  # the common case, decided without walking the lines
     warned: set[str] = set()
     for line, heading, text in _sections(body, body_line):
