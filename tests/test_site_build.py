@@ -239,7 +239,8 @@ def test_nothing_is_loaded_from_other_hosts(site: Path) -> None:
 def test_json_export(site: Path) -> None:
     text = (site / "api/analyses.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert text == json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"
+    assert text.count("\n") == 1  # compact: one line
     assert (data["format"], data["upstream"], data["fork"], data["count"]) == (
         1,
         "acme/widget",
