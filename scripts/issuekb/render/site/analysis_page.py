@@ -200,7 +200,7 @@ def render_analysis(
     analysis: Analysis,
     diagram: Callable[[Analysis, Neighbourhood], str] | None = None,
 ) -> str:
-    """The Markdown of the analysis page; `diagram` draws the neighbourhood (inline SVG) when given."""
+    """The Markdown of the analysis page; `diagram` draws the neighbourhood (an HTML block) when given."""
     page = _Page(kb, graph, state, analysis)
     hood = graph.neighbourhood(analysis)
     title = _title(page)
