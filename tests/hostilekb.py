@@ -45,7 +45,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "clusters",
         "board",
         "tracking",
-        "svg",
+        "diagram",
         "search",
         "api",
     ),

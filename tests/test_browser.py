@@ -167,7 +167,7 @@ def test_analysis_page_badge_and_related_links_navigate(served: Served) -> None:
     page.locator("h1", has_text="#88 logrotate restarts widgetd").wait_for()
     assert page.evaluate("window.__sameDocument === true"), "instant navigation should not reload the page"
     page.goto(served.origin + "/analyses/0042-reload-crash/")
-    page.locator(".issuekb-chart:visible svg a", has_text="#57").first.click()  # the diagram links too
+    page.locator(".issuekb-links a", has_text="#57").click()  # the diagram links too
     page.wait_for_url(re.compile(r"/analyses/0057-reload-crash-again/(#.*)?$"))
     page.locator("h1", has_text="#57 Daemon exits after reload").wait_for()
     page.close()
@@ -305,16 +305,50 @@ def test_listing_pages_do_not_scroll_sideways(served: Served, width: int) -> Non
 @pytest.mark.parametrize("width", [1280, 390])
 def test_picture_text_is_at_least_10px(served: Served, width: int) -> None:
     page = served.page(width)
-    for path, pictures in (
-        ("/", 2),
-        ("/analyses/0042-reload-crash/", 1),
-        ("/analyses/0057-reload-crash-again/", 1),
+    page.goto(served.origin + "/")
+    shown = page.locator(".issuekb-chart:visible svg")
+    assert shown.count() == 2  # one layout of each picture is shown, never both
+    sizes = page.evaluate(SVG_TEXT_PX)
+    assert len(sizes) >= 3 and min(sizes) >= 10, (width, sorted(sizes)[:5])
+    page.close()
+
+
+#: The neighbourhood diagram: the font size in CSS px of every element holding text, whether any of them
+#: sticks out of the diagram or scrolls, and where the centre box and the node boxes stand.
+DIAGRAM = """() => { const d = document.querySelector('.issuekb-links'), r = d.getBoundingClientRect();
+  const texts = [...d.querySelectorAll('*')].filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()));
+  const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom]; };
+  return {sizes: texts.map(e => parseFloat(getComputedStyle(e).fontSize)),
+          out: texts.filter(e => { const b = e.getBoundingClientRect(); return b.left < r.left - 0.5 || b.right > r.right + 0.5
+                                   || e.scrollWidth > e.clientWidth; }).length,
+          width: r.width, scroll: d.scrollWidth - d.clientWidth,
+          centre: box(d.querySelector('.ik-c')), nodes: [...d.querySelectorAll('li > *')].map(box)}; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_diagram_is_laid_out_for_the_width_with_readable_text(served: Served, width: int) -> None:
+    page = served.page(width)
+    for path in (
+        "/analyses/0042-reload-crash/",
+        "/analyses/0057-reload-crash-again/",
+        "/analyses/0088-log-rotation/",
     ):
         page.goto(served.origin + path)
-        shown = page.locator(".issuekb-chart:visible svg")
-        assert shown.count() == pictures, path  # one layout of each picture is shown, never both
-        sizes = page.evaluate(SVG_TEXT_PX)
-        assert len(sizes) >= 3 and min(sizes) >= 10, (path, width, sorted(sizes)[:5])
+        found = page.evaluate(DIAGRAM)
+        assert len(found["sizes"]) >= 3 and min(found["sizes"]) >= 10, (path, width, found["sizes"])
+        assert found["out"] == 0 and found["scroll"] <= 0, (path, width, found)
+        assert max(page.evaluate(SIDEWAYS)) <= 0, (path, width)
+        left, right, _, bottom = found["centre"]
+        if width == 1280:  # three columns: every node beside the centre box, none under it
+            assert found["width"] >= 600
+            assert all(n[1] <= left or n[0] >= right for n in found["nodes"]), (path, found)
+        else:  # the centre on top, then one node a row, each as wide as the others
+            assert found["width"] < 600
+            assert all(n[2] >= bottom for n in found["nodes"]), (path, found)
+            assert len({round(n[0]) for n in found["nodes"]}) == 1, (path, found)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(served.origin + "/analyses/0042-reload-crash/")
+    page.locator(".issuekb-links").screenshot(path=str(ARTIFACTS / f"diagram-{width}.png"))
     page.close()
 
 
@@ -362,6 +396,25 @@ def test_no_accessibility_violation_on_any_page_kind(served: Served, scheme: str
             f"{v['id']}: {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary']}"
             for v in results.response["violations"]
         ]
+        if violations:
+            found[path] = violations
+    page.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violation_on_a_phone(served: Served, scheme: str) -> None:
+    """The analysis page at 390 px: its diagram in the narrow layout, the listings without their columns."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = served.page(390, scheme=scheme)
+    found = {}
+    for path in ("/analyses/0042-reload-crash/", "/analyses/0088-log-rotation/", "/analyses/"):
+        page.goto(served.origin + path)
+        page.wait_for_load_state("networkidle")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+        violations = [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]]
         if violations:
             found[path] = violations
     page.close()

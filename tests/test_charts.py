@@ -11,31 +11,12 @@ import markdown
 import pytest
 
 from conftest import REPO_ROOT
-from issuekb.core.graph import Neighbourhood
-from issuekb.core.refs import IssueRef
-from issuekb.render.charts import activity_chart, fill_months, neighbourhood_svg, status_chart
+from issuekb.render.charts import activity_chart, fill_months, status_chart
 from issuekb.render.stats import Count, MonthCount
 
 NS = "{http://www.w3.org/2000/svg}"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "charts"
 HOSTILE = "<script>alert('x')</script> & \"quotes\"\n\n    *not emphasis* \x00 <img src=x onerror=alert(1)>"
-
-
-def ref(number: int, repo: str = "acme/widget") -> IssueRef:
-    return IssueRef(repo, number)
-
-
-def hood(**links: object) -> Neighbourhood:
-    fields: dict[str, object] = {
-        "duplicate_of": None,
-        "canonical": None,
-        "duplicates": (),
-        "related": (),
-        "referenced_by": (),
-        "shares_commits_with": (),
-    }
-    fields.update(links)
-    return Neighbourhood(**fields)  # type: ignore[arg-type]
 
 
 def svg_of(block: str) -> ET.Element:
@@ -47,7 +28,7 @@ def svg_of(block: str) -> ET.Element:
     assert svg.tag == f"{NS}svg"
     assert svg.get("width") == "100%"
     assert re.fullmatch(r"0 0 [0-9.]+ [0-9.]+", svg.get("viewBox", ""))
-    assert svg.get("role") in {"img", "group"}
+    assert svg.get("role") == "img"
     ids = {el.get("id") for el in svg.iter() if el.get("id")}
     labelled_by = svg.get("aria-labelledby", "").split()
     assert len(labelled_by) == 2
@@ -211,165 +192,6 @@ def test_status_share_of_thirds() -> None:
         assert f"{key}: {count} ({share}%)" in texts(svg)
 
 
-# --- neighbourhood ----------------------------------------------------------------------------
-
-
-def nodes(svg: ET.Element) -> dict[str, ET.Element]:
-    """The nodes around the centre (the title of each node group -> the group or link)."""
-    found: dict[str, ET.Element] = {}
-    for el in svg:
-        title = el.find(f"{NS}title")
-        if el.tag in {f"{NS}a", f"{NS}g"} and el.find(f"{NS}rect") is not None and title is not None:
-            found[title.text or ""] = el
-    return found
-
-
-def label(r: IssueRef) -> str:
-    return f"#{r.number} title {r.number}"
-
-
-def test_neighbourhood_places_and_labels_every_kind() -> None:
-    center = ref(50)
-    block = neighbourhood_svg(
-        center,
-        hood(
-            duplicate_of=ref(10),
-            canonical=ref(5),
-            duplicates=(ref(60), ref(61)),
-            related=(ref(20),),
-            referenced_by=(ref(30),),
-            shares_commits_with=(ref(40),),
-        ),
-        label_for=label,
-    )
-    assert_embeddable(block)
-    svg = svg_of(block)
-    around = nodes(svg)
-    centre = around.pop("#50 title 50")
-    assert set(around) == {f"#{n} title {n}" for n in (10, 5, 60, 61, 20, 30, 40)}
-    assert {"duplicate of", "canonical", "duplicate", "related", "references", "shares a fix"} <= set(
-        texts(svg)
-    )
-    centre_x = float(centre.find(f"{NS}rect").get("x", "0"))  # type: ignore[union-attr]
-
-    def x_of(n: int) -> float:
-        return float(around[f"#{n} title {n}"].find(f"{NS}rect").get("x", "0"))  # type: ignore[union-attr]
-
-    # What points at the issue stands left of it; what it points at stands right.
-    assert x_of(60) < centre_x < x_of(10)
-    assert x_of(30) < centre_x < x_of(20)
-    assert "duplicate of: #10" in (svg.findtext(f"{NS}desc") or "")
-
-
-def test_neighbourhood_links_only_where_a_page_exists() -> None:
-    pages = {ref(10): "../0010-crash/", ref(20): "https://example.org/kb/0020/"}
-    svg = svg_of(
-        neighbourhood_svg(
-            ref(1),
-            hood(duplicate_of=ref(10), related=(ref(20), ref(21)), referenced_by=(ref(30),)),
-            url_for=pages.get,
-            label_for=label,
-        )
-    )
-    links = {el.find(f"{NS}title").text: el.get("href") for el in svg.iter(f"{NS}a")}  # type: ignore[union-attr]
-    assert links == {"#10 title 10": "../0010-crash/", "#20 title 20": "https://example.org/kb/0020/"}
-    assert set(nodes(svg)) >= {"#21 title 21", "#30 title 30"}
-
-
-def test_neighbourhood_never_links_a_script_url() -> None:
-    block = neighbourhood_svg(ref(1), hood(related=(ref(2),)), url_for=lambda _r: "JavaScript:alert(1)")
-    assert "javascript" not in block.lower()
-    assert list(svg_of(block).iter(f"{NS}a")) == []
-
-
-def test_neighbourhood_caps_nodes_and_shares_slots() -> None:
-    many = tuple(ref(n) for n in range(100, 130))
-    svg = svg_of(
-        neighbourhood_svg(ref(1), hood(duplicates=many, related=(ref(2), ref(3), ref(4))), label_for=label)
-    )
-    around = nodes(svg)
-    around.pop("#1 title 1")
-    assert len(around) == 12
-    assert "+22 more" in around  # 33 neighbours, 11 drawn
-    assert {"#2 title 2", "#3 title 3", "#4 title 4"} <= set(around)  # not crowded out by duplicates
-    # Both columns hold six nodes: the picture stays small.
-    xs = sorted({el.find(f"{NS}rect").get("x") for el in around.values()})  # type: ignore[union-attr]
-    assert len(xs) == 2
-    assert [el.find(f"{NS}rect").get("x") for el in around.values()].count(xs[0]) == 6  # type: ignore[union-attr]
-    assert float(svg.get("viewBox", "").split()[3]) < 400
-
-
-def test_neighbourhood_custom_cap_and_bad_cap() -> None:
-    svg = svg_of(neighbourhood_svg(ref(1), hood(related=tuple(ref(n) for n in range(2, 9))), max_nodes=3))
-    around = nodes(svg)
-    assert len(around) == 4  # the centre, two issues and "+5 more"
-    assert "+5 more" in around
-    with pytest.raises(ValueError, match="max_nodes"):
-        neighbourhood_svg(ref(1), hood(), max_nodes=1)
-
-
-def test_neighbourhood_without_links_and_self_links() -> None:
-    svg = svg_of(neighbourhood_svg(ref(7), hood(related=(ref(7),), referenced_by=(ref(7),))))
-    assert list(nodes(svg)) == ["#7"]
-    assert "no links" in (svg.findtext(f"{NS}desc") or "")
-
-
-def test_neighbourhood_each_issue_once() -> None:
-    svg = svg_of(
-        neighbourhood_svg(
-            ref(1), hood(duplicate_of=ref(2), canonical=ref(2), related=(ref(2), ref(3))), label_for=label
-        )
-    )
-    around = nodes(svg)
-    assert sorted(around) == ["#1 title 1", "#2 title 2", "#3 title 3"]
-    assert "canonical" not in texts(svg)
-
-
-def test_neighbourhood_hostile_labels() -> None:
-    block = neighbourhood_svg(
-        ref(1),
-        hood(related=(ref(2), ref(3, "evil/repo"))),
-        url_for=lambda r: f'../{r.number}/?a=1&b="2"',
-        label_for=lambda r: f"{r} {HOSTILE}",
-    )
-    assert_embeddable(block)
-    svg = svg_of(block)
-    assert "<script" not in block
-    assert "<img" not in block
-    assert all(el.get("href", "").endswith('?a=1&b="2"') for el in svg.iter(f"{NS}a"))
-    tooltips = [el.findtext(f"{NS}title") or "" for el in nodes(svg).values()]
-    assert (
-        "evil/repo#3 <script>alert('x')</script> & \"quotes\" *not emphasis* <img src=x onerror=alert(1)>"
-        in tooltips
-    )
-
-
-def test_neighbourhood_ids_are_unique_per_issue_and_deterministic() -> None:
-    a = neighbourhood_svg(ref(1), hood(related=(ref(2),)))
-    b = neighbourhood_svg(ref(1, "other/repo"), hood(related=(ref(2),)))
-    assert a == neighbourhood_svg(ref(1), hood(related=(ref(2),)))
-    assert svg_of(a).get("id") != svg_of(b).get("id")
-    assert svg_of(a).get("id") != svg_of(activity_chart([])).get("id") != svg_of(status_chart({})).get("id")
-
-
-def test_neighbourhood_bytes_stay_small() -> None:
-    """The diagram is on every analysis page: no per-element style, and about 380 bytes a linked node."""
-    title = "An upstream title of typical length, sixty characters or so"
-    block = neighbourhood_svg(
-        ref(1143),
-        hood(
-            related=tuple(ref(n) for n in range(2000, 2011)),
-            referenced_by=tuple(ref(n) for n in range(3000, 3010)),
-        ),
-        url_for=lambda r: f"../{r.number:04d}-some-slug-of-the-issue/",
-        label_for=lambda r: f"#{r.number} {title}",
-    )
-    svg = svg_of(block)
-    assert len(list(svg.iter(f"{NS}a"))) == 11  # eleven linked nodes and "+10 more"
-    assert "style=" not in block
-    assert len(block.encode()) < 5_000  # 4.8 KB; 10.5 KB with a style on every element
-
-
 # --- as raw HTML in a Markdown page -------------------------------------------------------------
 
 
@@ -377,9 +199,6 @@ def test_blocks_pass_through_markdown_untouched() -> None:
     blocks = [
         activity_chart([("2024-01", 1, 2), ("2024-03", 2, 0)]),
         status_chart({HOSTILE: 1, "resolved": 2}),
-        neighbourhood_svg(
-            ref(1), hood(related=(ref(2),)), label_for=lambda r: f"#{r.number} *a* _b_ {HOSTILE}"
-        ),
     ]
     page = "# Home\n\nSome *text*.\n\n" + "\nBetween.\n\n".join(blocks) + "\nThe end.\n"
     html = markdown.markdown(page, extensions=["attr_list", "md_in_html", "tables"])
@@ -396,27 +215,10 @@ def sample_blocks() -> dict[str, str]:
     months = [
         (f"{2023 + i // 12}-{i % 12 + 1:02d}", (i * 7) % 9, (i * 5) % 6) for i in range(30) if i % 7 != 3
     ]
-    titles = {10: "Flash fails on ESP8285 <script>alert(1)</script>", 5: "Canonical & \"quoted\" 'title'"}
-    neighbours = hood(
-        duplicate_of=ref(10),
-        canonical=ref(5),
-        duplicates=tuple(ref(n) for n in range(100, 120)),
-        related=(ref(20), ref(21), ref(3, "other/repo")),
-        referenced_by=(ref(30), ref(31)),
-        shares_commits_with=(ref(40),),
-    )
     return {
         "activity": activity_chart(months),
         "status": status_chart(
             {"investigating": 12, "in-progress": 5, "paused": 1, "resolved": 40, "archived": 3}
-        ),
-        "neighbourhood": neighbourhood_svg(
-            ref(1143),
-            neighbours,
-            url_for=lambda r: f"../{r.number:04d}/" if r.number % 2 == 0 else None,
-            label_for=lambda r: (
-                f"{r.short('acme/widget')} {titles.get(r.number, 'An upstream title of some length')}"
-            ),
         ),
     }
 
@@ -430,11 +232,7 @@ def test_write_artifacts() -> None:
         (ARTIFACTS / f"{name}.svg").write_text(svg + "\n", encoding="utf-8")
     for scheme, page in page_html(blocks).items():
         (ARTIFACTS / f"{scheme}.html").write_text(page, encoding="utf-8")
-    assert sorted(p.name for p in ARTIFACTS.glob("*.svg")) == [
-        "activity.svg",
-        "neighbourhood.svg",
-        "status.svg",
-    ]
+    assert sorted(p.name for p in ARTIFACTS.glob("*.svg")) == ["activity.svg", "status.svg"]
 
 
 #: Material's variables in its two schemes (default indigo palette) and the page background.
@@ -501,20 +299,11 @@ def test_readable_in_both_schemes_and_scales_to_the_container() -> None:
                 widths = page.eval_on_selector_all(
                     "svg", "els => els.map(e => e.getBoundingClientRect().width)"
                 )
-                assert widths == [760, 760, 760]
+                assert widths == [760, 760]
                 fills = page.eval_on_selector_all("svg text", "els => els.map(e => getComputedStyle(e).fill)")
                 # Text follows the scheme: every label stands out from the page's background.
                 background = SCHEMES[scheme][1]
                 assert min(contrast(fill, background) for fill in fills) >= 4.5
-                # Links take the colour Material gives links in this scheme.
-                links = page.eval_on_selector_all(
-                    "svg a text", "els => els.map(e => getComputedStyle(e).fill)"
-                )
-                link = re.search(r"--md-typeset-a-color:#(\w\w)(\w\w)(\w\w)", SCHEMES[scheme][0])
-                assert link is not None
-                assert links and set(links) == {
-                    "rgb({}, {}, {})".format(*(int(h, 16) for h in link.groups()))
-                }
                 page.screenshot(path=str(ARTIFACTS / f"{scheme}.png"), full_page=True)
             # The colours come from the stylesheet: without it the text is black, unreadable in the
             # dark scheme, and the contrast check above would fail.

@@ -93,6 +93,32 @@ def test_the_link_check_passes_on_both_engines(zsite: Path, msite: Path) -> None
     assert broken_links(msite, base_path="/widget/") == []
 
 
+def search_entries(site: Path, page_uri: str) -> list[tuple[str, str]]:
+    """(location, title + text) of every search index entry of one page, with either engine's index."""
+    mkdocs = site / "search" / "search_index.json"
+    index = json.loads((mkdocs if mkdocs.exists() else site / "search.json").read_text(encoding="utf-8"))
+    entries = index.get("docs") or index["items"]
+    return [
+        (e["location"], f"{e['title']} {e['text']}")
+        for e in entries
+        if e["location"].split("#")[0] == page_uri
+    ]
+
+
+def test_links_to_other_issues_stay_out_of_search_on_both_engines(zsite: Path, msite: Path) -> None:
+    for site in (zsite, msite):
+        canonical = search_entries(site, "analyses/0042-reload-crash/")
+        words = " ".join(text for _, text in canonical)
+        assert "zebrafinch" in words  # the analysis's own words are found
+        # its links (a duplicate, a related issue) are not: a search for their titles finds their pages
+        assert "Daemon exits" not in words and "logrotate restarts" not in words, site
+        assert not any(
+            loc.endswith(("#links-to-other-issues", "#duplicates", "#related")) for loc, _ in canonical
+        )
+        own = " ".join(text for _, text in search_entries(site, "analyses/0057-reload-crash-again/"))
+        assert "Daemon exits after reload" in own
+
+
 class _EditLinks(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

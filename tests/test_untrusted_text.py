@@ -112,9 +112,9 @@ def _shown(built: Built, case: Case, output: str) -> str:
         return visible(_by_class(built.page("status"), "md-content")[0].text())
     if output == "tracking":
         return visible(built.tracking.text())
-    if output == "svg":
+    if output == "diagram":
         canonical = built.page(f"analyses/{CANONICAL:04d}-canonical")
-        return " ".join(visible(svg.text()) for svg in canonical.find_all(lambda el: el.tag == "svg"))
+        return " ".join(visible(d.text()) for d in _by_class(canonical, "issuekb-links"))
     if output == "search":
         location = f"analyses/{case.folder}/"
         entries = [e for e in built.search if e["location"].split("#")[0] == location]

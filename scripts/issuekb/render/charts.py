@@ -7,7 +7,7 @@ script, no font, nothing loaded from anywhere. They accept `issuekb.render.stats
     status_chart(stats.by_status)
 
 or plain data (`[("2024-01", 3, 1), ...]`, `{"resolved": 4, ...}`). The neighbourhood diagram of an
-analysis page lives in `issuekb.render.neighbourhood` and is re-exported here.
+analysis page (HTML, not SVG) lives in `issuekb.render.neighbourhood` and is re-exported here.
 
 Colours come from `issuekb.css`: the activity chart's classes are `ik-grid` and `ik-axis` (one path
 each), `ik-rep` and `ik-res` (the bars and their legend keys). The status segments keep an inline
@@ -24,11 +24,11 @@ from typing import Protocol
 
 from issuekb.core.schema import Status
 from issuekb.render.escape import html_attr, html_text
-from issuekb.render.neighbourhood import neighbourhood_svg
+from issuekb.render.neighbourhood import neighbourhood_html
 from issuekb.render.stats import percent
 from issuekb.render.svg import clean, document, num, safe_id, text
 
-__all__ = ["STATUS_COLOURS", "activity_chart", "fill_months", "neighbourhood_svg", "status_chart"]
+__all__ = ["STATUS_COLOURS", "activity_chart", "fill_months", "neighbourhood_html", "status_chart"]
 
 
 class _MonthLike(Protocol):

@@ -1,4 +1,4 @@
-"""Small building blocks for the inline SVG pictures of the site (`charts`, `neighbourhood`). Pure.
+"""Small building blocks for the inline SVG pictures of the site (the home page's `charts`). Pure.
 
 Every picture is returned as one HTML block: a `<div class="issuekb-chart">` holding one `<svg>`.
 Python-Markdown treats `<svg>` as inline HTML (it would wrap it in a paragraph and run Markdown over
@@ -103,25 +103,21 @@ def document(
     body: Iterable[str],
     *,
     kind: str,
-    role: str = "img",
-    attrs: str = "",
 ) -> str:
     """The HTML block: a `<div>` around an accessible, width-scaling `<svg>` with `body` inside.
 
-    `ident` must be unique on the page: the title and description ids derive from it. `role` is
-    `img` for a picture; a diagram holding links is a `group` (inside an `img` its links would be
-    hidden from assistive technology). Material's search skips the block (`data-search-exclude`):
-    axis labels are no words to find a page by. `attrs` (already escaped) go on the `<svg>` element,
-    for presentation every element inherits (`text-anchor="middle"`). Size, font and text colour come
-    from the stylesheet (`.issuekb-chart > svg`).
+    `ident` must be unique on the page: the title and description ids derive from it. The picture is
+    an `img` to assistive technology, named by its title and described by its description. Material's
+    search skips the block (`data-search-exclude`): axis labels are no words to find a page by. Size,
+    font and text colour come from the stylesheet (`.issuekb-chart > svg`).
     """
     title_id = f"{ident}-t"
     desc_id = f"{ident}-d"
     lines = [
         f'<div class="issuekb-chart issuekb-chart-{html_attr(kind)}" data-search-exclude="">',
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{html_attr(ident)}" role="{html_attr(role)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{html_attr(ident)}" role="img"'
         f' aria-labelledby="{html_attr(title_id)} {html_attr(desc_id)}"'
-        f' viewBox="0 0 {num(width)} {num(height)}" width="100%"{" " + attrs if attrs else ""}>',
+        f' viewBox="0 0 {num(width)} {num(height)}" width="100%">',
         f'<title id="{html_attr(title_id)}">{html_text(clean(title))}</title>',
         f'<desc id="{html_attr(desc_id)}">{html_text(clean(desc))}</desc>',
         *body,

@@ -16,7 +16,7 @@ from issuekb.core.kb import KnowledgeBase
 from issuekb.core.model import Analysis
 from issuekb.core.refs import IssueRef
 from issuekb.core.schema import Status
-from issuekb.render.neighbourhood import neighbourhood_svg
+from issuekb.render.neighbourhood import neighbourhood_html
 from issuekb.render.site import paths
 from issuekb.render.site.analysis_page import render_analysis, render_companion
 from issuekb.render.site.clusters import render_duplicates
@@ -27,7 +27,6 @@ from issuekb.render.site.home import SUMMARY_MARKER, render_home, render_summary
 from issuekb.render.site.links import SiteLinks
 from issuekb.render.site.listings import render_all, render_status
 from issuekb.render.site.tags import group_tags, render_tag, render_tags_index
-from issuekb.render.svg import fitted
 from issuekb.render.tracking import render_tracking
 from issuekb.upstream.state import UpstreamState
 
@@ -52,13 +51,6 @@ class Site:
     summary: str = ""
 
 
-def _xlink(svg: str) -> str:
-    """SVG links as `xlink:href`: Material's instant navigation assigns `el.href = el.href` on every
-    element with an `href` attribute, which throws on an SVG `<a>` (its `href` is read-only) and stops
-    the page's setup. Browsers follow `xlink:href` all the same, and Material leaves it alone."""
-    return svg.replace("<a href=", "<a xlink:href=")
-
-
 def _diagram(kb: KnowledgeBase, use_directory_urls: bool) -> Callable[[Analysis, Neighbourhood], str]:
     def draw(analysis: Analysis, hood: Neighbourhood) -> str:
         here = paths.analysis_uri(analysis)
@@ -74,9 +66,7 @@ def _diagram(kb: KnowledgeBase, use_directory_urls: bool) -> Callable[[Analysis,
 
         # Analyses that share a fix commit meet on the commit's page, not in every one's diagram.
         hood = dataclasses.replace(hood, shares_commits_with=())
-        wide = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for)
-        narrow = neighbourhood_svg(analysis.ref, hood, url_for=url_for, label_for=label_for, narrow=True)
-        return _xlink(fitted(wide, narrow))
+        return neighbourhood_html(analysis.ref, hood, url_for=url_for, label_for=label_for)
 
     return draw
 

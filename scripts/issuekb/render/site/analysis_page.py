@@ -32,6 +32,7 @@ from issuekb.upstream.state import UpstreamState
 __all__ = ["render_analysis", "render_companion"]
 
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_NOT_SEARCHED = "{ data-search-exclude }"  # attr_list on a heading: its section stays out of search
 
 
 class _Page:
@@ -181,11 +182,14 @@ def _sections(page: _Page, hood: Neighbourhood, diagram: str) -> str:
     groups = [(title, items) for title, items in groups if items]
     if not groups:
         return ""
-    out = ["## Links to other issues", ""]
+    # Kept out of the search index (a heading's `data-search-exclude` drops its whole section, in Material
+    # and in Zensical): the lists repeat other analyses' titles, so a search for a title would list every
+    # page that links to it.
+    out = [f"## Links to other issues {_NOT_SEARCHED}", ""]
     if diagram:
         out += [diagram, ""]
     for title, items in groups:
-        out += [f"### {title}", "", *items, ""]
+        out += [f"### {title} {_NOT_SEARCHED}", "", *items, ""]
     return "\n".join(out)
 
 
@@ -196,7 +200,7 @@ def render_analysis(
     analysis: Analysis,
     diagram: Callable[[Analysis, Neighbourhood], str] | None = None,
 ) -> str:
-    """The Markdown of the analysis page; `diagram` draws the neighbourhood (inline SVG) when given."""
+    """The Markdown of the analysis page; `diagram` draws the neighbourhood (an HTML block) when given."""
     page = _Page(kb, graph, state, analysis)
     hood = graph.neighbourhood(analysis)
     title = _title(page)

@@ -8,6 +8,8 @@
                "YYYY-MM-DD" | null, "analyzed": ..., "resolved_on": ..., "priority": ..., "tags": [...],
                "affected": [...], "companions": ["summary", ...], "source": "analyses/.../analysis.md",
                "page": "analyses/<folder>/", "upstream": {state...} | null}, ...]}
+
+(shown spaced out here; the file is written compact, on one line).
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def record(
 def export_json(
     kb: KnowledgeBase, graph: LinkGraph, state: UpstreamState, *, use_directory_urls: bool = True
 ) -> str:
-    """The whole export as text (sorted keys, two-space indent, final newline)."""
+    """The whole export as text: compact (no whitespace between tokens; the file is for tools, and a reader
+    pretty-prints it with `python -m json.tool`), sorted keys, non-ASCII as itself, one final newline."""
     data = {
         "format": FORMAT,
         "upstream": kb.config.upstream,
@@ -101,4 +104,4 @@ def export_json(
         "count": len(kb.analyses),
         "analyses": [record(kb, graph, state, a, use_directory_urls) for a in kb.analyses],
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"
