@@ -166,8 +166,8 @@ def parse_document(
                 )
             )
         return doc, diags
-    fm_lines, end, body_start = _front_matter_lines(text, first_end)
-    if end is None:
+    inner, end, body_start = _front_matter(text, first_end)
+    if inner is None:
         diags.append(
             Diagnostic.error(
                 "fm-unclosed",
@@ -180,16 +180,16 @@ def parse_document(
         return doc, diags
     doc.body = text[body_start:]
     doc.body_line = end + 2
-    doc.source = "\n".join(fm_lines) + "\n"
+    doc.source = inner + "\n"
     control = _CONTROL_RE.search(doc.source)
     if control is not None:
         diags.append(_control_error(rel, doc.source, control.start()))
         return doc, diags
-    diags.extend(_parse_meta(doc, fm_lines))
+    diags.extend(_parse_meta(doc))
     return doc, diags
 
 
-def _parse_meta(doc: Document, fm_lines: list[str]) -> list[Diagnostic]:
+def _parse_meta(doc: Document) -> list[Diagnostic]:
     """Parse `doc.source` into `doc.meta` (left None, with the diagnostics saying why, when it is not
     valid YAML, holds a tag that is not a core type, or is not a mapping). Never raises."""
     source, rel = doc.source, doc.rel
@@ -201,11 +201,11 @@ def _parse_meta(doc: Document, fm_lines: list[str]) -> list[Diagnostic]:
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except yaml_rs.YAMLDecodeError as exc:
-        return [_yaml_error(doc, str(exc), fm_lines)]
+        return [_yaml_error(doc, str(exc), _lines(source))]
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         return [Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}")]
     if "!" in source:
-        tag_diags = _check_tags(doc, source, fm_lines)
+        tag_diags = _check_tags(doc, source, _lines(source))
         if tag_diags:
             return tag_diags
     if meta is None:
@@ -240,19 +240,25 @@ def _control_error(rel: str, source: str, offset: int) -> Diagnostic:
     )
 
 
-def _front_matter_lines(text: str, first_end: int) -> tuple[list[str], int | None, int]:
-    """The lines after the opening fence up to the closing one (`---` or `...`), the closing line's
-    index, and where the body starts; the index is None when the front matter is never closed.
+def _lines(source: str) -> list[str]:
+    """The lines of a front matter's text (`Document.source`), split only to locate a problem."""
+    return source.split("\n")[:-1]
 
-    Only the front matter is split into lines: the body is a slice of the text.
+
+def _front_matter(text: str, first_end: int) -> tuple[str | None, int, int]:
+    """The text between the opening fence (ending at `first_end`) and the closing one (`---` or `...`),
+    the closing line's index counted from the line after the opening fence (1 for an empty front
+    matter), and where the body starts; the text is None when the front matter is never closed.
+
+    The front matter is not split into lines, nor is the body: both are slices of the text.
     """
-    if first_end < 0:
-        return [], None, len(text)
-    close = _CLOSE_RE.search(text, first_end)
+    close = _CLOSE_RE.search(text, first_end) if first_end >= 0 else None
     if close is None:
-        return text[first_end + 1 :].split("\n"), None, len(text)
-    lines = text[first_end + 1 : close.start()].split("\n") if close.start() > first_end else []
-    return lines, len(lines) + 1, min(close.end() + 1, len(text))
+        return None, 0, len(text)
+    if close.start() == first_end:
+        return "", 1, min(close.end() + 1, len(text))
+    inner = text[first_end + 1 : close.start()]
+    return inner, inner.count("\n") + 2, min(close.end() + 1, len(text))
 
 
 def _key_text(match: re.Match[str]) -> str:

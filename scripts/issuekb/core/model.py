@@ -154,6 +154,9 @@ def build_analysis(
     return analysis, r.diags
 
 
+_REQUIRED = tuple(name for name, spec in FIELDS.items() if spec.required)
+
+
 def _check_keys(r: FieldReader) -> None:
     """Required fields present; unknown keys reported with the closest known one."""
     for key in r.meta:
@@ -175,9 +178,9 @@ def _check_keys(r: FieldReader) -> None:
                 f"Unknown field {key!r}" + (f"; {suggestion}" if suggestion else ""),
                 "Known fields are listed in the front-matter reference (docs/reference.md).",
             )
-    for name, spec in FIELDS.items():
-        if spec.required and r.meta.get(name) is None:
-            r.error("field-required", name, f"Must have required field: {name}", spec.description)
+    for name in _REQUIRED:
+        if r.meta.get(name) is None:
+            r.error("field-required", name, f"Must have required field: {name}", FIELDS[name].description)
 
 
 def _commits(r: FieldReader) -> tuple[str, ...]:

@@ -77,8 +77,9 @@ class Context:
     #: a status shown with its emoji ("✅ resolved"); without, the word alone (for a page that cannot
     #: count on an emoji font)
     emoji: bool = True
-    #: title -> escaped title (every title is shown in the issue table and in the timeline)
-    _titles: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: text -> `md_cell(text)`, for the texts shown in many rows: titles (the issue table, the timeline,
+    #: attention) and upstream labels and states
+    _cells: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: analysis folder -> `links.analysis` of it
     _links: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: `analyses()`, filled on the first call (every section asks)
@@ -130,9 +131,13 @@ class Context:
 
     def md_title(self, analysis: Analysis) -> str:
         """The analysis's title, escaped for a table cell."""
-        escaped = self._titles.get(analysis.title)
+        return self.cell(analysis.title)
+
+    def cell(self, text: str) -> str:
+        """`md_cell(text)`, escaped once per text for the whole render."""
+        escaped = self._cells.get(text)
         if escaped is None:
-            escaped = self._titles[analysis.title] = md_cell(analysis.title)
+            escaped = self._cells[text] = md_cell(text)
         return escaped
 
     def refs(self, refs: Iterable[IssueRef], repo: str | None = None) -> str:
@@ -198,11 +203,11 @@ class Context:
         elif issue.state == "open":
             text = "open"
         else:
-            text = md_cell(issue.state)
+            text = self.cell(issue.state)
             if issue.state_reason:
                 text += f" ({reason(issue.state_reason)})"
         if issue.labels:
-            text += " · " + ", ".join(md_cell(label) for label in issue.labels)
+            text += " · " + ", ".join(self.cell(label) for label in issue.labels)
         return text
 
     def pull_state(self, pull: PullState | None) -> str:

@@ -171,16 +171,22 @@ def _build(cls: type[Any], number: int, data: dict[str, Any], where: str, diags:
     """The record of `data` (unknown keys left out); None, with a diagnostic, when a value has the wrong
     type. Only the values given are checked: a field left out takes its default."""
     schema = _SCHEMAS[cls]
-    kwargs = {k: v for k, v in data.items() if k in schema}
-    for name, value in kwargs.items():
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in schema:
+            continue
         check = schema[name]
         if check is not None and not check(value):
             diags.append(
                 Diagnostic.error("state-invalid", where, 1, f"{name} of #{number} has the wrong type")
             )
             return None
+        kwargs[name] = value
     return cls(number, **kwargs)
 
+
+#: an issue or pull request number as a key of the file (at most 15 digits, as everywhere)
+_NUMBER_RE = re.compile(r"[0-9]{1,15}")
 
 #: what to do about a state file that cannot be used (sync refuses to overwrite it)
 BROKEN_HINT = (
@@ -231,7 +237,7 @@ def parse_state(text: str, rel: str) -> tuple[UpstreamState, list[Diagnostic]]:
                 diags.append(Diagnostic.error("state-invalid", rel, 1, f"{name}: '{key}' is not an object"))
                 continue
             for number, item in items.items():
-                if not re.fullmatch(r"[0-9]{1,15}", str(number)) or not isinstance(item, dict):
+                if not _NUMBER_RE.fullmatch(str(number)) or not isinstance(item, dict):
                     diags.append(
                         Diagnostic.error("state-invalid", rel, 1, f"{name}: bad {key} entry {number!r}")
                     )
