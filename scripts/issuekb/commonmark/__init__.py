@@ -35,21 +35,23 @@ from issuekb.commonmark.rewrite import rewrite
 
 __all__ = ["Difference", "differences", "for_python_markdown", "may_differ"]
 
-#: Lines without which `differences` finds nothing: a list item whose first line opens another block (or
-#: an indented code block), an indented quote or setext underline, an HTML block, a line indented by six
-#: columns or more after a blank line (a code block inside a list item). The scans below run on the text
-#: with a newline put in front, and every pattern starts with that newline rather than `^`: the same
-#: lines match, and the regular expression engine can jump from newline to newline.
-_SUSPECT_RE = re.compile(
-    r"\n(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|\|)|```|~~~|[-*_]{3})"
+#: Lines without which `differences` finds nothing (group 1): a list item whose first line opens another
+#: block (or an indented code block), an indented quote or setext underline, an HTML block, a line
+#: indented by six columns or more after a blank line (a code block inside a list item); and every other
+#: list item's marker, its bullet (`-`, `*`, `+`, group 2) or its ordered delimiter (`.`, `)`, group 3),
+#: since two bullets or two delimiters make two lists. The scan runs on the text with a newline put in
+#: front, and the pattern starts with that newline rather than `^`: the same lines match, and the regular
+#: expression engine can jump from newline to newline.
+_LINES_RE = re.compile(
+    r"\n(?:("
+    r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:[-*+][ \t]|[-*+]$|\d{1,9}[.)](?:[ \t]|$)|(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|\|)|```|~~~|[-*_]{3})"
     r"|[ \t]{5,}\S)"
     r"|[ \t]+(?:>|=+[ \t]*$|-+[ \t]*$)"
     r"| {0,3}</?[A-Za-z]"
-    r"|[ \t]*\n[ \t]{6,}\S)",
+    r"|[ \t]*\n[ \t]{6,}\S)"
+    r"|[ \t]*(?:([-*+])|\d{1,9}([.)]))[ \t])",
     re.MULTILINE,
 )
-#: A list item's marker: its bullet (`-`, `*`, `+`) or its ordered delimiter (`.`, `)`), the other "".
-_MARKER_RE = re.compile(r"\n[ \t]*(?:([-*+])|\d{1,9}([.)]))[ \t]")
 _QUOTE_MARKS_RE = re.compile(r"\n(?:[ \t]{0,3}>[ ]?)+")
 _LAZY_RE = re.compile(r"\n[ \t]*>.*\n(?![ \t]*>)[ \t]*\S")
 
@@ -66,11 +68,11 @@ def may_differ(text: str) -> bool:
         if _LAZY_RE.search(text):
             return True
         text = _QUOTE_MARKS_RE.sub("\n", text)
-    if _SUSPECT_RE.search(text) is not None:
-        return True
-    markers = _MARKER_RE.findall(text)  # two bullets, or two delimiters, make two lists
+    found = _LINES_RE.findall(text)
     return (
-        len({bullet for bullet, _ in markers} - {""}) > 1 or len({delim for _, delim in markers} - {""}) > 1
+        any(suspect for suspect, _, _ in found)
+        or len({bullet for _, bullet, _ in found} - {""}) > 1
+        or len({delim for _, _, delim in found} - {""}) > 1
     )
 
 
