@@ -40,8 +40,8 @@ __all__ = [
     "page_title",
 ]
 
-#: Markdown's special characters, each to be backslashed (a table for `str.translate`).
-_MD_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_{}[]()#+!~>-"})
+#: Markdown's special characters, each to be backslashed.
+_MD_SPECIAL_RE = re.compile(r"[\\`*_{}\[\]()#+!~>-]")
 _SPACE_RE = re.compile(r"\s+")
 #: `|` and the backtick in an attribute of inline HTML inside Markdown: a table row or a code span
 #: would otherwise split or swallow the tag.
@@ -86,7 +86,7 @@ def md_inline(text: str) -> str:
     """Text as inert inline Markdown: one line, HTML escaped, Markdown syntax backslashed."""
     # Quotes are not markup in Markdown text; escaping them as `&#x27;` would then have its `#` backslashed,
     # and CommonMark (GitHub) would show the reader a literal "&#x27;".
-    return html.escape(one_line(text), quote=False).translate(_MD_SPECIAL)
+    return _MD_SPECIAL_RE.sub(r"\\\g<0>", html.escape(one_line(text), quote=False))
 
 
 def md_cell(text: str) -> str:
