@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
 import yaml_rs
 
 from issuekb.core.entries import odd_entry, read_regular
+from issuekb.core.yamlerrors import tag_errors, yaml_error
 from issuekb.diagnostics import Diagnostic
 
 __all__ = ["Document", "LineMap", "load_document", "parse_document"]
@@ -24,25 +24,12 @@ __all__ = ["Document", "LineMap", "load_document", "parse_document"]
 FENCE = "---"
 #: Alias expansion is bounded far below what any honest front matter needs ("billion laughs").
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=20_000, max_replay_stack_depth=16)
-#: Tags that only restate a core type are harmless; every other tag is refused.
-_SAFE_TAGS = frozenset({"!!str", "!!int", "!!float", "!!bool", "!!null", "!!seq", "!!map"})
-_SCANNER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KEY_RE = re.compile(
     r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))\s*:(?:\s|$)"""
 )
-#: A key anywhere (nested, or after list dashes): used to find the second of two duplicate keys.
-_ANY_KEY_RE = re.compile(
-    r"""^(?P<lead>\s*(?:-\s+)*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-?:\[\]{},&*!|>%@`][^:#]*?))"""
-    r"""\s*:(?:\s|$)"""
-)
 _ITEM_RE = re.compile(r"^(\s*)-(?:\s|$)")
-_QUOTED_RE = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-#: A tag where a node starts: at the line's start or after list dashes, after `key: `, after `[`, `{` or `,`.
-_TAG_RE = re.compile(r"(?:^\s*(?:-\s+)*|:\s+|[\[{,]\s*)(![^\s,\[\]{}]*)")
-_ALIAS_RE = re.compile(r"(?:^|[\s\[{,])(\*[^\s,\[\]{}]+)")
 #: The closing fence of the front matter: `---` or `...` alone on a line (trailing whitespace allowed).
 _CLOSE_RE = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
-_YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 #: characters YAML does not allow in a document (C0 controls but tab and line ends)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -201,11 +188,11 @@ def _parse_meta(doc: Document) -> list[Diagnostic]:
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except yaml_rs.YAMLDecodeError as exc:
-        return [_yaml_error(doc, str(exc), _lines(source))]
+        return [yaml_error(rel, str(exc), _lines(source))]
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         return [Diagnostic.error("fm-yaml", rel, 2, f"Front matter is not valid YAML: {exc}")]
     if "!" in source:
-        tag_diags = _check_tags(doc, source, _lines(source))
+        tag_diags = tag_errors(rel, source, _lines(source))
         if tag_diags:
             return tag_diags
     if meta is None:
@@ -261,10 +248,6 @@ def _front_matter(text: str, first_end: int) -> tuple[str | None, int, int]:
     return inner, inner.count("\n") + 2, min(close.end() + 1, len(text))
 
 
-def _key_text(match: re.Match[str]) -> str:
-    return match.group("dq") or match.group("sq") or (match.group("plain") or "").strip()
-
-
 def _scan_lines(source: str) -> LineMap:
     """The line of every top-level key and of every item of a top-level block list."""
     found = LineMap({}, {}, {})
@@ -288,119 +271,3 @@ def _scan_lines(source: str) -> LineMap:
                 found.item_lines[(current, index)] = offset + 2
                 index += 1
     return found
-
-
-def _check_tags(doc: Document, source: str, fm_lines: list[str]) -> list[Diagnostic]:
-    """Every tag that is not a core type, located. PyYAML's scanner finds them exactly."""
-    found: list[tuple[int, int, str]] = []
-    try:
-        for token in yaml.scan(source, Loader=_SCANNER):
-            if isinstance(token, yaml.TagToken):
-                handle, suffix = token.value
-                found.append((token.start_mark.line, token.start_mark.column, f"{handle or ''}{suffix}"))
-    except yaml.YAMLError:
-        # yaml_rs accepted what PyYAML's (YAML 1.1) scanner cannot read: look at the text instead.
-        found = []
-        for offset, line in enumerate(fm_lines):
-            stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
-            found += [(offset, m.start(1), m.group(1)) for m in _TAG_RE.finditer(stripped)]
-    return [
-        Diagnostic.error(
-            "fm-tag",
-            doc.rel,
-            offset + 2,
-            f"YAML tag {tag!r} is not allowed in front matter",
-            "Write plain values; quote a value that starts with '!'.",
-            column + 1,
-        )
-        for offset, column, tag in found
-        if tag not in _SAFE_TAGS
-    ]
-
-
-def _duplicate_key_position(fm_lines: list[str], key: str) -> tuple[int, int] | None:
-    """(offset, column) of the second occurrence of `key` within one block mapping."""
-    scopes: list[tuple[int, set[str]]] = []
-    for offset, line in enumerate(fm_lines):
-        match = _ANY_KEY_RE.match(line)
-        if not match:
-            continue
-        column = len(match.group("lead"))
-        while scopes and scopes[-1][0] > column:
-            scopes.pop()
-        if "-" in match.group("lead") and scopes and scopes[-1][0] == column:
-            scopes.pop()  # a new list item starts a new mapping
-        if not scopes or scopes[-1][0] < column:
-            scopes.append((column, set()))
-        name = _key_text(match)
-        if name == key and name in scopes[-1][1]:
-            return offset, column + 1
-        scopes[-1][1].add(name)
-    return None
-
-
-def _first_line(pattern: re.Pattern[str], fm_lines: list[str]) -> tuple[int, int] | None:
-    """(offset, column) of the first match of `pattern`'s group 1 outside quotes and comments."""
-    for offset, line in enumerate(fm_lines):
-        stripped = _QUOTED_RE.sub(lambda m: " " * len(m.group()), line.split(" #", 1)[0])
-        match = pattern.search(stripped)
-        if match:
-            return offset, match.start(1) + 1
-    return None
-
-
-def _yaml_error(doc: Document, message: str, fm_lines: list[str]) -> Diagnostic:
-    """A yaml_rs error as a diagnostic at the file's real line (front matter line + 1)."""
-    text = message.strip() or "invalid YAML"
-    line, column = 2, 1
-    pos = _YAML_POS_RE.search(text)
-    if pos:
-        line, column = int(pos.group(1)) + 1, int(pos.group(2))
-    dup = re.match(r"duplicate mapping key: '(.*)'", text)
-    if dup:
-        key = dup.group(1)
-        where = _duplicate_key_position(fm_lines, key)
-        if where is not None:
-            line, column = where[0] + 2, where[1]
-        return Diagnostic.error(
-            "fm-duplicate-key",
-            doc.rel,
-            line,
-            f"Key {key!r} appears more than once in the same mapping",
-            "Keep one of them; YAML would otherwise silently use only one value.",
-            column,
-        )
-    if "alias replay" in text:
-        where = _first_line(_ALIAS_RE, fm_lines)
-        if where is not None:
-            line, column = where[0] + 2, where[1]
-        return Diagnostic.error(
-            "fm-alias-bomb",
-            doc.rel,
-            line,
-            "Front matter expands YAML aliases beyond the allowed limit",
-            "Do not use anchors and aliases (&a / *a) to build large values.",
-            column,
-        )
-    bad_tag = re.match(r"Invalid tag: '(.*)'", text)
-    if bad_tag:
-        where = _first_line(re.compile(f"({re.escape(bad_tag.group(1))})"), fm_lines)
-        if where is not None:
-            line, column = where[0] + 2, where[1]
-        return Diagnostic.error(
-            "fm-tag",
-            doc.rel,
-            line,
-            f"YAML tag {bad_tag.group(1)!r} is not allowed in front matter",
-            "Write plain values; quote a value that starts with '!'.",
-            column,
-        )
-    reason = text.splitlines()[-1] if pos else text.splitlines()[0]
-    return Diagnostic.error(
-        "fm-yaml",
-        doc.rel,
-        min(line, len(fm_lines) + 2),
-        f"Front matter is not valid YAML: {reason}",
-        "Check indentation, quoting and colons on this line.",
-        column,
-    )

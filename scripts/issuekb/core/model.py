@@ -104,10 +104,7 @@ def build_analysis(
     r.default_repo = r.repo_field("repo") or default_repo
     issue = r.int_field("issue")
     title = r.str_field("title")
-    status_value = r.enum_field("status", _STATUS_VALUES)
-    resolution_value = r.enum_field("resolution", _RESOLUTION_VALUES)
-    status = Status(status_value) if status_value else None
-    resolution = Resolution(resolution_value) if resolution_value else None
+    status, resolution = _status(r)
     duplicate_of = r.ref_field("duplicate_of")
     upstream_pr = r.ref_field("upstream_pr")
     related, notes = r.related_field("related")
@@ -118,9 +115,7 @@ def build_analysis(
     reporter = r.str_field("reporter")
     status_note = r.str_field("status_note")
     priority = r.enum_field("priority", PRIORITIES)
-    dates = {key: r.date_field(key) for key in DATE_FIELDS}
-    _check_date_order(r, dates)
-    _check_lifecycle(r, status, resolution, duplicate_of, issue, dates["resolved_on"])
+    dates = _dates(r, status, resolution, duplicate_of, issue)
     folder = doc.path.parent.name
     _check_folder(r, folder, issue)
     if issue is None or title is None:
@@ -152,6 +147,27 @@ def build_analysis(
         doc=doc,
     )
     return analysis, r.diags
+
+
+def _status(r: FieldReader) -> tuple[Status | None, Resolution | None]:
+    """The status and the resolution, each None when missing or not a known word (the reader says so)."""
+    status = r.enum_field("status", _STATUS_VALUES)
+    resolution = r.enum_field("resolution", _RESOLUTION_VALUES)
+    return (Status(status) if status else None), (Resolution(resolution) if resolution else None)
+
+
+def _dates(
+    r: FieldReader,
+    status: Status | None,
+    resolution: Resolution | None,
+    duplicate_of: IssueRef | None,
+    issue: int | None,
+) -> dict[str, dt.date | None]:
+    """The dates (`DATE_FIELDS`), checked one by one, in order, and against the lifecycle."""
+    dates = {key: r.date_field(key) for key in DATE_FIELDS}
+    _check_date_order(r, dates)
+    _check_lifecycle(r, status, resolution, duplicate_of, issue, dates["resolved_on"])
+    return dates
 
 
 _REQUIRED = tuple(name for name, spec in FIELDS.items() if spec.required)
