@@ -133,6 +133,12 @@ def test_script_links_fences_close_on_the_same_mark_at_least_as_long() -> None:
     assert found == [(5, 5, "javascript:c")]
 
 
+def test_script_links_with_the_colon_written_as_a_character_reference() -> None:
+    body = "See [x](javascript&#58;alert(1)), not `[y](data&#x3a;z)`.\n[r]: vbscript&colon;msgbox"
+    found = [(link.line, link.column, link.url) for link in script_links(body)]
+    assert found == [(0, 9, "javascript&#58;alert(1)"), (1, 6, "vbscript&colon;msgbox")]
+
+
 def test_check_warns_about_a_script_link_and_rejects_a_tag_that_is_not_a_slug(kb_root: Path) -> None:
     write_file(
         kb_root / "analyses/0005-links/analysis.md",

@@ -38,23 +38,34 @@ class ScriptLink(NamedTuple):
 def script_links(text: str) -> Iterator[ScriptLink]:
     """Every script link outside fenced code and code spans, in order.
 
-    Only lines holding a `:` can hold one (every target a browser runs names its scheme with a colon), so
-    the text is read from colon to colon; where a line holds a script link, the fenced code blocks of
-    the text are found to tell whether it is code.
+    Only lines holding a `:` or a `&` can hold one (every target a browser runs names its scheme with a
+    colon, written as is or as a character reference such as `&#58;`), so the text is read from such
+    line to such line; where a line holds a script link, the fenced code blocks of the text are found to
+    tell whether it is code.
     """
     fenced: list[tuple[int, int]] | None = None
-    colon = text.find(":")
-    while colon >= 0:
-        start = text.rfind("\n", 0, colon) + 1
-        end = text.find("\n", colon)
-        end = len(text) if end < 0 else end
+    for start, end in _marked_lines(text):
         links = _line_links(text[start:end])
         if links and fenced is None:
             fenced = _fenced_spans(text)
         if links and not any(first <= start <= last for first, last in fenced or ()):
             for column, url in links:
                 yield ScriptLink(text.count("\n", 0, start), column, url)
-        colon = text.find(":", end)
+
+
+def _marked_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of every line holding a `:` or a `&`, in order, each once."""
+    colon, amp = text.find(":"), text.find("&")
+    while colon >= 0 or amp >= 0:
+        mark = min(colon, amp) if colon >= 0 and amp >= 0 else max(colon, amp)
+        start = text.rfind("\n", 0, mark) + 1
+        end = text.find("\n", mark)
+        end = len(text) if end < 0 else end
+        yield start, end
+        if colon >= 0 and colon < end:
+            colon = text.find(":", end)
+        if amp >= 0 and amp < end:
+            amp = text.find("&", end)
 
 
 def _fenced_spans(text: str) -> list[tuple[int, int]]:
