@@ -181,3 +181,16 @@ def test_tags_that_share_a_slug_share_a_page(kb_config: Config, add_analysis: Ca
     assert list(groups) == ["crash"]
     name, members = groups["crash"]
     assert (name, [a.issue for a in members]) == ("Crash", [1, 2])
+
+
+def test_the_panel_shows_the_status_note_as_text(
+    kb_config: Config, add_analysis: Callable[..., Path]
+) -> None:
+    add_analysis(
+        "0003-noted",
+        'issue: 3\ntitle: Noted\nstatus: paused\nstatus_note: "upstream: Open | <b>awaiting</b> [reply](x)"',
+    )
+    kb, _ = load_kb(kb_config, today=TODAY)
+    page = next(p for p in render_site(kb, build_graph(kb), UpstreamState()).pages if "0003-noted" in p.uri)
+    status_row = next(line for line in page.content.splitlines() if line.startswith("| Status |"))
+    assert status_row.endswith(" — upstream: Open \\| &lt;b&gt;awaiting&lt;/b&gt; \\[reply\\]\\(x\\) |")

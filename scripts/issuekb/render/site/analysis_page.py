@@ -1,6 +1,6 @@
 """One analysis as site pages: the analysis page and one sub-page per companion file.
 
-The analysis page is `# #N title`, a metadata panel (status, resolution, upstream state with its sync
+The analysis page is `# #N title`, a metadata panel (status, resolution, status note, upstream state with its sync
 date, reporter, dates, fix commits (each linking to its commit page, which lists every analysis it fixes) and
 PRs, tags), a duplicate notice, the body with mentions linked, and the links from the graph: duplicate
 of, duplicates, related, referenced by, with a small diagram.
@@ -117,6 +117,8 @@ def _panel(page: _Page) -> str:
         status = f"[{status}]({md_link(page.uri, status_uri(analysis.status))})"
     if analysis.resolution is not None:
         status += f" · {analysis.resolution.value}"
+    if analysis.status_note:
+        status += f" — {md_cell(analysis.status_note)}"
     rows: list[tuple[str, str]] = [("Status", status), ("Upstream", _upstream_row(page))]
     upstream = page.state.issue(analysis.ref)
     if upstream is not None and upstream.title and upstream.title.strip() != analysis.title:
