@@ -1,9 +1,9 @@
 """One analysis as site pages: the analysis page and one sub-page per companion file.
 
-The analysis page is `# #N title`, a metadata panel (status, resolution, status note, upstream state with its sync
-date, reporter, dates, fix commits (each linking to its commit page, which lists every analysis it fixes) and
-PRs, tags), a duplicate notice, the body with mentions linked, and the links from the graph: duplicate
-of, duplicates, related, referenced by, with a small diagram.
+The analysis page is `# #N title`, a metadata panel (status, resolution, status note, upstream state
+with its sync date, reporter, dates, fix commits (each linking to its commit page, which lists every
+analysis it fixes) and PRs, tags), a duplicate notice, the body with mentions linked, and the links from
+the graph: duplicate of, duplicates, related, referenced by, with a small diagram.
 """
 
 from __future__ import annotations
