@@ -149,66 +149,104 @@ def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
     a run of field lines whose issue line names another issue, a commit line naming another issue)
     carries the reason in `elsewhere`.
     """
-    out = ScannedText()
     lines = text.split("\n")
-    scopes = line_scopes(text, own)
-    fenced = False
-    seen_subheading = False
-    header_start: int | None = None
-    header_end: int | None = None
-    header_closed = False
+    scan = _Scan(lines, line_scopes(text, own), own)
     i = 0
     while i < len(lines):
-        raw = lines[i]
-        lineno = i + 1
+        i = scan.step(i)
+    out = scan.out
+    out.header = scan.header.span()
+    out.fields = _mark_foreign_runs(out.fields, own)
+    return out
+
+
+@dataclass(slots=True)
+class _Header:
+    """The header block as a scan finds it: the first run of field lines, until a heading or a line of
+    other text closes it."""
+
+    start: int | None = None
+    end: int | None = None
+    closed: bool = False
+
+    def close(self) -> None:
+        """A heading or a line of other text: the block, once started, takes no more lines."""
+        if self.start is not None:
+            self.closed = True
+
+    def take(self, line: int, end: int) -> bool:
+        """Whether the field on line `line`, continued down to line `end`, belongs to the block (then it
+        grows to `end`); never once the block is closed."""
+        if self.closed:
+            return False
+        if self.start is None:
+            self.start = line
+        self.end = end
+        return True
+
+    def span(self) -> range | None:
+        """The block's lines, None when the file has no header block."""
+        if self.start is not None and self.end is not None:
+            return range(self.start, self.end + 1)
+        return None
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One pass over the lines of a file (`scopes` and `own` as for `scan_fields`); `out` collects the
+    fields and the first heading, `header` the header block."""
+
+    lines: list[str]
+    scopes: list[str | None]
+    own: Collection[int]
+    out: ScannedText = field(default_factory=ScannedText)
+    header: _Header = field(default_factory=_Header)
+    fenced: bool = False
+    seen_subheading: bool = False
+
+    def step(self, i: int) -> int:
+        """Read the line of index `i`; return the index of the next line to read (past the list
+        items of a field, which are part of it)."""
+        raw = self.lines[i]
         if _FENCE_RE.match(raw):
-            fenced = not fenced
-            i += 1
-            continue
-        if fenced:
-            i += 1
-            continue
-        heading = _HEADING_RE.match(raw)
-        if heading:
-            if len(heading.group("hashes")) == 1 and out.heading is None and not seen_subheading:
-                out.heading = (lineno, heading.group("text"))
-            else:
-                seen_subheading = True
-            if header_start is not None:
-                header_closed = True
-            i += 1
-            continue
-        match = _FIELD_RE.match(raw)
-        if match is None:
-            if raw.strip() and header_start is not None:
-                header_closed = True
-            i += 1
-            continue
+            self.fenced = not self.fenced
+        elif self.fenced:
+            pass  # fenced code holds no heading and no field
+        elif heading := _HEADING_RE.match(raw):
+            self._heading(i + 1, heading)
+        elif match := _FIELD_RE.match(raw):
+            return self._field(i, match)
+        elif raw.strip():
+            self.header.close()
+        return i + 1
+
+    def _heading(self, lineno: int, heading: re.Match[str]) -> None:
+        """The first `#` heading before any other heading is the file's; any other one is a
+        subheading, after which no field line is in the header block."""
+        if len(heading.group("hashes")) == 1 and self.out.heading is None and not self.seen_subheading:
+            self.out.heading = (lineno, heading.group("text"))
+        else:
+            self.seen_subheading = True
+        self.header.close()
+
+    def _field(self, i: int, match: re.Match[str]) -> int:
+        """Record the field line of index `i`; return the index after its last list item."""
         key = canonical_key(match.group("key"))
         target = _target(key)
         value = match.group("value").strip()
-        items, nested, end = _list_items(lines, i, target) if not value else ([], [], i)
-        in_header = False
-        if not seen_subheading and not header_closed:
-            if header_start is None:
-                header_start = lineno
-            header_end = end + 1
-            in_header = True
+        items, nested, end = _list_items(self.lines, i, target) if not value else ([], [], i)
+        in_header = not self.seen_subheading and self.header.take(i + 1, end + 1)
         if key in HEADER_ONLY and not in_header:
             target = None
-        number = other_issue(value, own) if target in ("commits", "fix") else None
-        elsewhere = scopes[i] or (f"names #{number}" if number is not None else None)
+        number = other_issue(value, self.own) if target in ("commits", "fix") else None
+        elsewhere = self.scopes[i] or (f"names #{number}" if number is not None else None)
         key_text = match.group("key").strip()
-        out.fields.append(
+        self.out.fields.append(
             FieldLine(
-                lineno, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
+                i + 1, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
             )
         )
-        i = end + 1
-    if header_start is not None and header_end is not None:
-        out.header = range(header_start, header_end + 1)
-    out.fields = _mark_foreign_runs(out.fields, own)
-    return out
+        return end + 1
 
 
 def _list_items(lines: list[str], i: int, target: str | None) -> tuple[list[str], list[int], int]:
