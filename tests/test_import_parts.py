@@ -15,21 +15,21 @@ from issuekb.importer.body import fix_mentions, heading_title, priority_section
 from issuekb.importer.decide import decide
 from issuekb.importer.discover import discover_tree
 from issuekb.importer.emit import emit_front_matter, quote, strip_header
-from issuekb.importer.fields import (
+from issuekb.importer.fields import scan_fields
+from issuekb.importer.gather import gather
+from issuekb.importer.resolve import Candidate, Source
+from issuekb.importer.scope import line_scopes, other_issue
+from issuekb.importer.status import folder_status, read_resolution, read_status
+from issuekb.importer.tracking import read_tracking
+from issuekb.importer.values import (
     read_date,
     read_issue,
     read_prs,
     read_related,
     read_reporter,
     read_shas,
-    scan_fields,
     split_items,
 )
-from issuekb.importer.gather import gather
-from issuekb.importer.resolve import Candidate, Source
-from issuekb.importer.scope import line_scopes, other_issue
-from issuekb.importer.status import folder_status, read_resolution, read_status
-from issuekb.importer.tracking import read_tracking
 
 FALLBACK = Candidate("acme/widget", Source("derived", "the configured upstream"))
 

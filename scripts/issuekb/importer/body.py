@@ -16,8 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from issuekb.core.schema import PRIORITIES
-from issuekb.importer.fields import read_prs
 from issuekb.importer.scope import line_scopes, other_issue
+from issuekb.importer.values import read_prs
 
 __all__ = ["FixMention", "fix_mentions", "heading_title", "priority_section"]
 

@@ -2,34 +2,19 @@
 
 `scan_fields` finds every field line outside code fences, maps its key to a front-matter target (or to
 nothing), and marks the header block: the first run of field lines before any `##` heading, which is
-what the importer removes once every line of it was carried over. The value readers turn the free text
-of a value into dates, issue references, SHAs and PR numbers; each returns None (or nothing) when it
-cannot read the value, never raises.
+what the importer removes once every line of it was carried over. Reading a value's text (dates, issue
+references, SHAs, PR numbers) is `issuekb.importer.values`'s job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from issuekb.importer.scope import line_scopes, other_issue
 
-__all__ = [
-    "FieldLine",
-    "ScannedText",
-    "canonical_key",
-    "is_empty_value",
-    "read_date",
-    "read_issue",
-    "read_prs",
-    "read_related",
-    "read_reporter",
-    "read_shas",
-    "scan_fields",
-    "split_items",
-]
+__all__ = ["FieldLine", "ScannedText", "canonical_key", "scan_fields"]
 
 _FIELD_RE = re.compile(
     r"^\s{0,3}(?:[-*+]\s+)?\*\*(?P<key>[^*\n]{1,40}?)(?::\*\*|\*\*\s*:)[ \t]*(?P<value>.*?)\s*$"
@@ -110,47 +95,6 @@ KEYS: dict[str, str] = {
 HEADER_ONLY = frozenset({"date"})
 #: Targets whose value may be a Markdown list on the lines after an empty `**Key**:`.
 LIST_TARGETS = frozenset({"related", "commits", "prs", "tags", "affected", "fix"})
-_EMPTY = frozenset({"", "none", "n/a", "na", "-", "—", "–", "nil", "tbd", "(none)", "unknown"})
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_MDY_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DMY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
-_URL_REF_RE = re.compile(
-    r"https?://github\.com/(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)/(?:issues|pull)/(?P<num>\d{1,15})(?!\d)"
-)
-_REPO_REF_RE = re.compile(
-    r"(?<![\w/.-])(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+)#(?P<num>\d{1,15})\b"
-)
-_HASH_REF_RE = re.compile(r"(?<![\w/&])#(?P<num>\d{1,15})\b")
-_BARE_NUM_RE = re.compile(r"^\s*(?P<num>\d{1,15})\s*$")
-_MD_LINK_RE = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)")
-_SHA_RE = re.compile(r"(?<![0-9A-Za-z#/])([0-9a-f]{7,40})(?![0-9A-Za-z])")
-_COMMIT_URL_RE = re.compile(r"/commit/([0-9a-f]{7,40})\b")
-_PULL_URL_RE = re.compile(r"https?://github\.com/[^\s/]+/[^\s/]+/pull/(\d{1,15})(?!\d)")
-_PR_AFTER_WORD_RE = re.compile(
-    r"\b(?:PRs?|pull requests?)\s*:?\s*((?:#\d{1,15}\b(?:\s*(?:,|and|&)\s*)?)+)", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,66 +149,104 @@ def scan_fields(text: str, own: Collection[int] = ()) -> ScannedText:
     a run of field lines whose issue line names another issue, a commit line naming another issue)
     carries the reason in `elsewhere`.
     """
-    out = ScannedText()
     lines = text.split("\n")
-    scopes = line_scopes(text, own)
-    fenced = False
-    seen_subheading = False
-    header_start: int | None = None
-    header_end: int | None = None
-    header_closed = False
+    scan = _Scan(lines, line_scopes(text, own), own)
     i = 0
     while i < len(lines):
-        raw = lines[i]
-        lineno = i + 1
+        i = scan.step(i)
+    out = scan.out
+    out.header = scan.header.span()
+    out.fields = _mark_foreign_runs(out.fields, own)
+    return out
+
+
+@dataclass(slots=True)
+class _Header:
+    """The header block as a scan finds it: the first run of field lines, until a heading or a line of
+    other text closes it."""
+
+    start: int | None = None
+    end: int | None = None
+    closed: bool = False
+
+    def close(self) -> None:
+        """A heading or a line of other text: the block, once started, takes no more lines."""
+        if self.start is not None:
+            self.closed = True
+
+    def take(self, line: int, end: int) -> bool:
+        """Whether the field on line `line`, continued down to line `end`, belongs to the block (then it
+        grows to `end`); never once the block is closed."""
+        if self.closed:
+            return False
+        if self.start is None:
+            self.start = line
+        self.end = end
+        return True
+
+    def span(self) -> range | None:
+        """The block's lines, None when the file has no header block."""
+        if self.start is not None and self.end is not None:
+            return range(self.start, self.end + 1)
+        return None
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One pass over the lines of a file (`scopes` and `own` as for `scan_fields`); `out` collects the
+    fields and the first heading, `header` the header block."""
+
+    lines: list[str]
+    scopes: list[str | None]
+    own: Collection[int]
+    out: ScannedText = field(default_factory=ScannedText)
+    header: _Header = field(default_factory=_Header)
+    fenced: bool = False
+    seen_subheading: bool = False
+
+    def step(self, i: int) -> int:
+        """Read the line of index `i`; return the index of the next line to read (past the list
+        items of a field, which are part of it)."""
+        raw = self.lines[i]
         if _FENCE_RE.match(raw):
-            fenced = not fenced
-            i += 1
-            continue
-        if fenced:
-            i += 1
-            continue
-        heading = _HEADING_RE.match(raw)
-        if heading:
-            if len(heading.group("hashes")) == 1 and out.heading is None and not seen_subheading:
-                out.heading = (lineno, heading.group("text"))
-            else:
-                seen_subheading = True
-            if header_start is not None:
-                header_closed = True
-            i += 1
-            continue
-        match = _FIELD_RE.match(raw)
-        if match is None:
-            if raw.strip() and header_start is not None:
-                header_closed = True
-            i += 1
-            continue
+            self.fenced = not self.fenced
+        elif self.fenced:
+            pass  # fenced code holds no heading and no field
+        elif heading := _HEADING_RE.match(raw):
+            self._heading(i + 1, heading)
+        elif match := _FIELD_RE.match(raw):
+            return self._field(i, match)
+        elif raw.strip():
+            self.header.close()
+        return i + 1
+
+    def _heading(self, lineno: int, heading: re.Match[str]) -> None:
+        """The first `#` heading before any other heading is the file's; any other one is a
+        subheading, after which no field line is in the header block."""
+        if len(heading.group("hashes")) == 1 and self.out.heading is None and not self.seen_subheading:
+            self.out.heading = (lineno, heading.group("text"))
+        else:
+            self.seen_subheading = True
+        self.header.close()
+
+    def _field(self, i: int, match: re.Match[str]) -> int:
+        """Record the field line of index `i`; return the index after its last list item."""
         key = canonical_key(match.group("key"))
         target = _target(key)
         value = match.group("value").strip()
-        items, nested, end = _list_items(lines, i, target) if not value else ([], [], i)
-        in_header = False
-        if not seen_subheading and not header_closed:
-            if header_start is None:
-                header_start = lineno
-            header_end = end + 1
-            in_header = True
+        items, nested, end = _list_items(self.lines, i, target) if not value else ([], [], i)
+        in_header = not self.seen_subheading and self.header.take(i + 1, end + 1)
         if key in HEADER_ONLY and not in_header:
             target = None
-        number = other_issue(value, own) if target in ("commits", "fix") else None
-        elsewhere = scopes[i] or (f"names #{number}" if number is not None else None)
+        number = other_issue(value, self.own) if target in ("commits", "fix") else None
+        elsewhere = self.scopes[i] or (f"names #{number}" if number is not None else None)
         key_text = match.group("key").strip()
-        out.fields.append(
+        self.out.fields.append(
             FieldLine(
-                lineno, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
+                i + 1, key_text, target, value, tuple(items), in_header, end + 1, elsewhere, tuple(nested)
             )
         )
-        i = end + 1
-    if header_start is not None and header_end is not None:
-        out.header = range(header_start, header_end + 1)
-    out.fields = _mark_foreign_runs(out.fields, own)
-    return out
+        return end + 1
 
 
 def _list_items(lines: list[str], i: int, target: str | None) -> tuple[list[str], list[int], int]:
@@ -309,123 +291,3 @@ def _mark_foreign_runs(fields: list[FieldLine], own: Collection[int]) -> list[Fi
         reason = f"in a block of fields about #{number}" if number is not None else None
         out.extend(replace(f, elsewhere=f.elsewhere or reason) for f in run)
     return out
-
-
-def is_empty_value(value: str) -> bool:
-    """`None`, `N/A`, `-` and friends: the author wrote that there is nothing."""
-    return _plain(value).lower().strip(" .") in _EMPTY
-
-
-def _plain(value: str) -> str:
-    """Drop Markdown bold marks and code marks."""
-    return re.sub(r"\*\*|__|`", "", value).strip()
-
-
-def read_date(value: str) -> dt.date | None:
-    """The first date in `value`: `2025-04-01`, `March 3, 2025`, `3 March 2025`; None if none is real."""
-    text = _plain(value)
-    candidates: list[tuple[int, int, int, int]] = []
-    if m := _ISO_DATE_RE.search(text):
-        candidates.append((m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    if (m := _MDY_RE.search(text)) and m.group(1).lower() in _MONTHS:
-        candidates.append((m.start(), int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
-    if (m := _DMY_RE.search(text)) and m.group(2).lower() in _MONTHS:
-        candidates.append((m.start(), int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
-    for _, year, month, day in sorted(candidates):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    return None
-
-
-def read_issue(value: str) -> tuple[str | None, int, str] | None:
-    """(repo or None, number, leftover text) from a URL, a Markdown link, `owner/repo#N`, `#N` or `N`."""
-    text = value.strip()
-    links = list(_MD_LINK_RE.finditer(text))
-    for pattern in (_URL_REF_RE, _REPO_REF_RE):
-        if m := pattern.search(text):
-            rest = text
-            for link in links:
-                if pattern.search(link.group(0)):
-                    rest = rest.replace(link.group(0), " ")
-            rest = rest.replace(m.group(0), " ")
-            return m.group("repo"), int(m.group("num")), _leftover(rest)
-    if m := _HASH_REF_RE.search(text):
-        return None, int(m.group("num")), _leftover(text[: m.start()] + " " + text[m.end() :])
-    if m := _BARE_NUM_RE.match(text):
-        return None, int(m.group("num")), ""
-    return None
-
-
-def _leftover(text: str) -> str:
-    """What is left of a value once its reference is taken out: `- "Title"` -> `Title`."""
-    text = re.sub(r"\s+", " ", text.replace("**", "")).strip(" -–—:|")
-    for left, right in ("()", "[]", '""', "''", "“”", "‘’"):
-        if len(text) >= 2 and text[0] == left and text[-1] == right:
-            text = text[1:-1].strip(" -–—:|")
-    return text
-
-
-def split_items(value: str) -> list[str]:
-    """Split a list value on commas and semicolons that are not inside parentheses or brackets."""
-    items: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in value:
-        if char in "([":
-            depth += 1
-        elif char in ")]" and depth:
-            depth -= 1
-        if char in ",;" and depth == 0:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current))
-    return [item.strip() for item in items if item.strip() and not is_empty_value(item)]
-
-
-def read_related(items: list[str]) -> list[tuple[str | None, int, str]]:
-    """Related issues with their notes: `#57 (same crash)` -> (None, 57, 'same crash')."""
-    out: list[tuple[str | None, int, str]] = []
-    for item in items:
-        ref = read_issue(item)
-        if ref is not None:
-            out.append(ref)
-    return out
-
-
-def read_shas(value: str) -> list[str]:
-    """Commit SHAs in a value: 7 to 40 lower-case hex digits with at least one digit, in order, once each."""
-    text = _plain(value)
-    found = _COMMIT_URL_RE.findall(text)
-    found += _SHA_RE.findall(re.sub(r"https?://\S+", " ", text))
-    return list(dict.fromkeys(sha for sha in found if any(c.isdigit() for c in sha)))
-
-
-def read_prs(value: str, *, bare: bool) -> list[int]:
-    """Fork PR numbers: every `#N` (or `/pull/N`) when the value is about PRs (`bare`), else only `PR #N`."""
-    text = _plain(value)
-    numbers = [int(n) for n in _PULL_URL_RE.findall(text)] if bare else []
-    text = _MD_LINK_RE.sub(r"\g<text>", text)
-    if bare:
-        numbers += [int(n) for n in re.findall(r"(?<![\w/&])#(\d{1,15})\b", text)]
-        if not numbers and (m := _BARE_NUM_RE.match(text)):
-            numbers.append(int(m.group("num")))
-    else:
-        numbers = [
-            int(n) for group in _PR_AFTER_WORD_RE.findall(text) for n in re.findall(r"#(\d{1,15})\b", group)
-        ]
-    return [n for n in dict.fromkeys(numbers) if n > 0]
-
-
-def read_reporter(value: str) -> str | None:
-    """A GitHub login from `@name`, `[name](url)`, `` `name` `` or a plain word; None when unreadable."""
-    text = value.strip()
-    if link := _MD_LINK_RE.search(text):
-        text = link.group("text")
-    text = _plain(text).lstrip("@").strip()
-    if m := re.match(r"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))(?:\s|$|\()", text):
-        return m.group(1)
-    return None

@@ -17,9 +17,12 @@ from typing import Any
 from issuekb.core.schema import PRIORITIES, Status, tag_suggestion
 from issuekb.importer.body import fix_mentions, heading_title, priority_section
 from issuekb.importer.discover import LegacyFolder
-from issuekb.importer.fields import (
-    FieldLine,
-    canonical_key,
+from issuekb.importer.fields import FieldLine, canonical_key, scan_fields
+from issuekb.importer.resolve import Candidate, Conflict, Source
+from issuekb.importer.scope import own_numbers
+from issuekb.importer.status import StatusReading, folder_status, read_resolution, read_status
+from issuekb.importer.tracking import TrackingRow
+from issuekb.importer.values import (
     is_empty_value,
     read_date,
     read_issue,
@@ -27,13 +30,8 @@ from issuekb.importer.fields import (
     read_related,
     read_reporter,
     read_shas,
-    scan_fields,
     split_items,
 )
-from issuekb.importer.resolve import Candidate, Conflict, Source
-from issuekb.importer.scope import own_numbers
-from issuekb.importer.status import StatusReading, folder_status, read_resolution, read_status
-from issuekb.importer.tracking import TrackingRow
 
 __all__ = ["LIST_FIELDS", "Gathered", "gather"]
 

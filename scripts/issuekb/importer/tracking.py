@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from issuekb.importer.fields import read_issue, read_prs, read_shas
 from issuekb.importer.status import StatusReading, read_status
+from issuekb.importer.values import read_issue, read_prs, read_shas
 
 __all__ = ["TrackingRow", "read_tracking"]
 

@@ -12,37 +12,36 @@ PyGithub provides the connection, authentication, user agent and redirect follow
 - its own bounded retry of 5xx answers and timeouts. PyGithub's retry is switched off (`retry=None`) so
   that every HTTP request is counted here, and so that a rate limit stops the sync instead of sleeping
   until the limit resets; PyGithub's pause between requests is switched off too;
-- failures as `GitHubError` values with one-line messages. The token is held by PyGithub's `Auth.Token`
-  and never appears in a message, a record or a log line of ours.
+- failures as `GitHubError` values with one-line messages (`issuekb.upstream.githubanswers` reads the
+  answers and words the errors). The token is held by PyGithub's `Auth.Token` and never appears in a
+  message, a record or a log line of ours.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import json
 import logging
-import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
 import github
 import requests
 from github import Auth, Github
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass, RequestsResponse
 
-from issuekb.upstream.apirecords import (
-    MalformedDataError,
-    http_date,
-    is_pull,
-    issue_from_api,
-    pull_from_api,
-    pull_from_listing,
-    repo_of,
+from issuekb.upstream.apirecords import http_date
+from issuekb.upstream.githubanswers import (
+    Response,
+    answer_error,
+    endpoint,
+    issue_record,
+    listing_records,
+    network_reason,
+    next_link,
+    pull_record,
+    read_json,
+    repo_in,
 )
 from issuekb.upstream.githubtypes import (
     DEFAULT_API_URL,
@@ -64,7 +63,6 @@ from issuekb.upstream.githubtypes import (
     public_url,
 )
 from issuekb.upstream.httpguard import DeadlineExceeded, deadline, page_key, rate_value
-from issuekb.upstream.state import IssueState, PullState
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -91,7 +89,6 @@ __all__ = [
 USER_AGENT = "issuekb-sync"
 #: the longest pause between two attempts of a failed request, in seconds
 MAX_DELAY = 30.0
-_LINK_RE = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?(?P<rel>[a-z]+)"?')
 #: the most pages one listing may take (100 issues a page): past it the server is not GitHub's
 MAX_PAGES = 1000
 #: the headers PyGithub or sync read as numbers, as GitHub spells them
@@ -132,13 +129,6 @@ class _SecureConnection(HTTPSRequestsConnectionClass):
         return _checked_response(super().getresponse(), self.warnings)
 
 
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    headers: Mapping[str, str]
-    body: str
-
-
 def quiet_library_logs() -> None:
     """PyGithub logs at INFO to stderr (e.g. every redirect it follows); a CLI wants warnings only."""
     github.set_log_level(logging.WARNING)
@@ -160,11 +150,11 @@ class GitHubClient:
         max_pages: int = MAX_PAGES,
     ) -> None:
         self.base_url = public_url(base_url.strip()).rstrip("/")
-        self._base = urllib.parse.urlparse(self.base_url)
-        if self._base.scheme not in ("http", "https") or not self._base.hostname:
+        base = urllib.parse.urlparse(self.base_url)
+        if base.scheme not in ("http", "https") or not base.hostname:
             raise GitHubError(f"the GitHub API URL must be an http or https URL, got {self.base_url!r}")
         try:
-            port = self._base.port
+            port = base.port
         except ValueError:
             raise GitHubError(
                 f"the GitHub API URL {self.base_url!r} names a port outside 1-65535; check GITHUB_API_URL"
@@ -173,8 +163,8 @@ class GitHubClient:
         self.max_pages = max_pages
         #: what was odd in the answers but did not stop the sync (e.g. an unusable rate-limit header)
         self.warnings: list[str] = []
-        connection = _SecureConnection if self._base.scheme == "https" else _Connection
-        self._cnx = connection(self._base.hostname, port, timeout=timeout, retry=None)
+        connection = _SecureConnection if base.scheme == "https" else _Connection
+        self._cnx = connection(base.hostname, port, timeout=timeout, retry=None)
         self._cnx.warnings = self.warnings
         self.token_origin = token.origin if token else None
         self.retries = retries
@@ -208,7 +198,7 @@ class GitHubClient:
         self._github.close()
 
     # -- requests ----------------------------------------------------------------------------------
-    def _get(self, url: str, params: dict[str, str] | None = None, etag: str | None = None) -> _Response:
+    def _get(self, url: str, params: dict[str, str] | None = None, etag: str | None = None) -> Response:
         """One GET, retried on 5xx and timeouts with exponential backoff (bounded by `MAX_DELAY`)."""
         headers = {"Accept": "application/vnd.github+json"}
         if etag:
@@ -228,26 +218,26 @@ class GitHubClient:
                 failure = "timed out"
                 continue
             except requests.RequestException as exc:
-                raise NetworkError(f"cannot reach {self.base_url} ({_network_reason(exc)})") from None
+                raise NetworkError(f"cannot reach {self.base_url} ({network_reason(exc)})") from None
             except (RuntimeError, AssertionError) as exc:  # PyGithub refuses redirects to another host
-                raise MalformedResponseError(f"{_path(url)}: refused redirect ({exc})") from None
+                raise MalformedResponseError(f"{endpoint(url)}: refused redirect ({exc})") from None
             except (
                 UnicodeError,
                 ValueError,
                 OverflowError,
             ) as exc:  # never the values: they may hold secrets
                 raise MalformedResponseError(
-                    f"GET {_path(url)} on {self.base_url} could not be sent or its answer not read "
+                    f"GET {endpoint(url)} on {self.base_url} could not be sent or its answer not read "
                     f"({type(exc).__name__})"
                 ) from None
-            response = _Response(status, {k.lower(): str(v) for k, v in raw_headers.items()}, body)
+            response = Response(status, {k.lower(): str(v) for k, v in raw_headers.items()}, body)
             self._note(response.headers)
             if status >= 500:
                 failure = f"answered {status}"
                 continue
             return response
         raise (NetworkError if failure == "timed out" else ServerError)(
-            f"GitHub {failure} for GET {_path(url)} on {self.retries + 1} attempts; try again later"
+            f"GitHub {failure} for GET {endpoint(url)} on {self.retries + 1} attempts; try again later"
         )
 
     def _note(self, headers: Mapping[str, str]) -> None:
@@ -257,35 +247,9 @@ class GitHubClient:
             if value is not None:
                 setattr(self.stats, key, value)
 
-    def _fail(self, response: _Response, what: str) -> GitHubError:
-        """The error for an answer that sync cannot use."""
-        message = _message(response.body)
-        status = response.status
-        headers = response.headers
-        if status == 401:
-            source = f"the token from {self.token_origin}" if self.token_origin else "the anonymous request"
-            return AuthError(
-                f"GitHub rejected {source} (401 {message or 'Unauthorized'}): it is invalid, expired or revoked"
-            )
-        limited = status == 429 or (
-            status == 403 and (headers.get("x-ratelimit-remaining") == "0" or "rate limit" in message.lower())
-        )
-        if limited:
-            return _rate_limited(headers, self.stats)
-        return GitHubError(f"GitHub answered {status} to {what}" + (f": {message}" if message else ""))
-
-    def _json(self, response: _Response, url: str) -> Any:
-        try:
-            return json.loads(response.body)
-        except json.JSONDecodeError as exc:
-            raise MalformedResponseError(
-                f"the answer to GET {_path(url)} is not valid JSON ({exc.msg} at line {exc.lineno} "
-                f"column {exc.colno})"
-            ) from None
-        except (ValueError, RecursionError):  # a number of more than 4,300 digits, or absurd nesting
-            raise MalformedResponseError(
-                f"the answer to GET {_path(url)} holds a number too long or nesting too deep to read"
-            ) from None
+    def _fail(self, response: Response, what: str) -> GitHubError:
+        """The error for an answer to `what` that sync cannot use (see `answer_error`)."""
+        return answer_error(response, what, self.token_origin, self.stats)
 
     # -- endpoints ---------------------------------------------------------------------------------
     def get_issue(self, repo: str, number: int, etag: str | None = None) -> IssueFetch:
@@ -299,12 +263,9 @@ class GitHubClient:
             return IssueFetch("deleted", status=response.status)
         if response.status != 200:
             raise self._fail(response, f"GET {url}")
-        data = self._json(response, url)
-        try:
-            record = issue_from_api(data)
-        except MalformedDataError as exc:
-            raise MalformedResponseError(f"the answer to GET {url} is not an issue: {exc}") from None
-        where = _repo_in(data) or repo
+        data = read_json(response, url)
+        record = issue_record(data, url)
+        where = repo_in(data) or repo
         if where.lower() != repo.lower() or record.number != number:
             self.stats.requests += 1  # the 301 that PyGithub followed to the new location
             return IssueFetch("transferred", record, status=301, moved_to=f"{where}#{record.number}")
@@ -321,10 +282,7 @@ class GitHubClient:
             return PullFetch("deleted", status=response.status)
         if response.status != 200:
             raise self._fail(response, f"GET {url}")
-        try:
-            record = pull_from_api(self._json(response, url))
-        except MalformedDataError as exc:
-            raise MalformedResponseError(f"the answer to GET {url} is not a pull request: {exc}") from None
+        record = pull_record(read_json(response, url), url)
         return PullFetch("ok", record, etag=response.headers.get("etag"))
 
     def iter_listing(self, repo: str, since: str | None, etag: str | None = None) -> Iterator[ListingPage]:
@@ -352,91 +310,13 @@ class GitHubClient:
             if response.status == 404:
                 raise RepoNotFoundError(f"{repo}: repository not found, or not visible to this token (404)")
             if response.status != 200:
-                raise self._fail(response, f"GET {_path(url)}")
-            data = self._json(response, url)
-            if not isinstance(data, list):
-                raise MalformedResponseError(f"the answer to GET {_path(url)} is not a JSON list of issues")
-            issues: list[IssueState] = []
-            pulls: dict[int, PullState | None] = {}
-            try:
-                for item in data:
-                    issues.append(issue_from_api(item))
-                    if is_pull(item):
-                        pulls[issues[-1].number] = pull_from_listing(item)
-            except MalformedDataError as exc:
-                raise MalformedResponseError(
-                    f"the answer to GET {_path(url)} holds a malformed issue: {exc}"
-                ) from None
+                raise self._fail(response, f"GET {endpoint(url)}")
+            issues, pulls = listing_records(read_json(response, url), url)
             yield ListingPage(False, tuple(issues), pulls, response.headers.get("etag") if first else None)
-            url = self._next_link(response.headers.get("link"), url)
+            url = next_link(response.headers.get("link"), url, self.base_url)
             if url and page_key(url, None) in visited:
                 raise MalformedResponseError(
-                    f'the answer to GET {_path(url)} links (rel="next") to a page already read'
+                    f'the answer to GET {endpoint(url)} links (rel="next") to a page already read'
                 )
             params = None
             first = False
-
-    def _next_link(self, header: str | None, url: str) -> str:
-        """The `rel="next"` URL of a Link header ('' at the last page); it must point into the API."""
-        for match in _LINK_RE.finditer(header or ""):
-            if match.group("rel") != "next":
-                continue
-            link = urllib.parse.urlparse(match.group("url"))
-            if (link.scheme, link.hostname, link.port) != (
-                self._base.scheme,
-                self._base.hostname,
-                self._base.port,
-            ):
-                raise MalformedResponseError(f"the answer to GET {_path(url)} links outside {self.base_url}")
-            return match.group("url")
-        return ""
-
-
-# -- helpers -------------------------------------------------------------------------------------------
-def _path(url: str) -> str:
-    """A URL without scheme and host (messages name the endpoint, never credentials)."""
-    parts = urllib.parse.urlparse(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _repo_in(data: object) -> str | None:
-    return repo_of(data) if isinstance(data, dict) else None
-
-
-def _message(body: str) -> str:
-    """GitHub's `message` of an error answer, on one short line."""
-    try:
-        data = json.loads(body) if body else None
-    except (ValueError, RecursionError):
-        return ""
-    message = data.get("message") if isinstance(data, dict) else None
-    return " ".join(str(message).split())[:200] if message else ""
-
-
-def _network_reason(exc: requests.RequestException) -> str:
-    text = str(exc)
-    for needle, reason in (
-        ("Connection refused", "connection refused"),
-        ("Name or service not known", "host name not found"),
-        ("Temporary failure in name resolution", "host name not found"),
-        ("Network is unreachable", "network unreachable"),
-        ("No route to host", "no route to host"),
-        ("CERTIFICATE_VERIFY_FAILED", "TLS certificate not trusted"),
-    ):
-        if needle in text:
-            return reason
-    return type(exc).__name__
-
-
-def _rate_limited(headers: Mapping[str, str], stats: RequestStats) -> RateLimitedError:
-    now = http_date(headers.get("date"))
-    resume: dt.datetime | None = None
-    retry_after = rate_value("Retry-After", headers.get("retry-after"), [])
-    with contextlib.suppress(ValueError, OverflowError, OSError):  # past the year 9999: unknown
-        if retry_after is not None and now:
-            resume = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(seconds=retry_after)
-        elif stats.reset is not None:
-            resume = dt.datetime.fromtimestamp(stats.reset, dt.UTC)
-    when = f"after {resume.strftime('%Y-%m-%d %H:%M:%S UTC')}" if resume else "later"
-    used = f" ({stats.limit} requests an hour)" if stats.limit else ""
-    return RateLimitedError(f"GitHub's rate limit is used up{used}; run the sync again {when}", resume)
