@@ -51,7 +51,9 @@ _HTML_OPEN_RE = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)[\s>]")
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    """CommonMark with GitHub's tables, blocks only: the rewrite reads the kinds of blocks and their
+    lines, never inline content, so the inline rules do not run."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
 
 
 def _tree(text: str) -> SyntaxTreeNode:
