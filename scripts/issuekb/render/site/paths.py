@@ -80,9 +80,24 @@ def commit_uri(sha: str) -> str:
     return f"commits/{commit_slug(sha)}.md"
 
 
+def relative(path: str, start: str) -> str:
+    """`posixpath.relpath(path, start)` for two paths relative to the same root ("" or "." is the root),
+    worked out from their segments without asking the file system for the working directory."""
+    to = [part for part in path.split("/") if part not in ("", ".")]
+    here = [part for part in start.split("/") if part not in ("", ".")]
+    if ".." in to or ".." in here:
+        return posixpath.relpath(path or ".", start or ".")
+    common = 0
+    for mine, theirs in zip(here, to, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+
+
 def md_link(from_uri: str, to_uri: str) -> str:
     """The relative `.md` path from one page to another (for Markdown links; MkDocs rewrites them)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return relative(to_uri, posixpath.dirname(from_uri))
 
 
 def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
@@ -103,7 +118,7 @@ def url_between(from_uri: str, to_uri: str, use_directory_urls: bool = True) -> 
     here = page_url(from_uri, use_directory_urls)
     there = page_url(to_uri, use_directory_urls)
     base = here.rsplit("/", 1)[0] if "/" in here else ""
-    rel = posixpath.relpath(there or ".", base or ".")
+    rel = relative(there, base)
     if there.endswith("/") or not there:
         rel = "./" if rel == "." else rel.rstrip("/") + "/"
     return rel
