@@ -108,7 +108,9 @@ def md_code(text: str) -> str:
 
 def _scheme(url: str) -> str | None:
     """The scheme a browser would see: entities decoded, whitespace and control characters dropped."""
-    decoded = "".join(ch for ch in html.unescape(url) if not ch.isspace() and ch.isprintable())
+    decoded = html.unescape(url)
+    if " " in decoded or not decoded.isprintable():  # every other whitespace character is unprintable
+        decoded = "".join(ch for ch in decoded if not ch.isspace() and ch.isprintable())
     match = _SCHEME_RE.match(decoded)
     return match.group(1).lower() if match else None
 
@@ -127,7 +129,8 @@ def link_url(url: str) -> str | None:
     character as syntax; pass it through `html_attr` in an attribute.
     """
     value = url.strip()
-    if not value or any(ch.isspace() or not ch.isprintable() for ch in value):
+    # Every whitespace character but the space is unprintable (Unicode's separators and controls).
+    if not value or " " in value or not value.isprintable():
         return None
     scheme = _scheme(value)
     if scheme is not None and scheme not in LINK_SCHEMES:
