@@ -94,8 +94,8 @@ def upstream_badge(analysis: Analysis, state: UpstreamState, *, link: bool = Tru
     issue = state.issue(analysis.ref)
     modifier, words = upstream_label(issue)
     badge = f'<span class="issuekb-badge issuekb-upstream-{modifier}">{md_cell(words)}</span>'
-    url = link_url(analysis.ref.url())
-    if not link or url is None:
+    url = link_url(analysis.ref.url()) if link else None
+    if url is None:
         return badge
     return f'<a href="{html_attr(url)}" title="{html_attr(str(analysis.ref))}">{badge}</a>'
 
