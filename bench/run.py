@@ -85,10 +85,12 @@ def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _rounds(steps: list[tuple[str, str, Path]], runs: int) -> dict[str, Any]:
     """`runs` rounds of one measurement per step `(name, kind, root)`, side by side: a machine whose speed
-    drifts over minutes slows every step of a round alike. Returns each step's medians by name."""
+    drifts over minutes slows every step of a round alike. Every other round takes the steps in reverse
+    order, so that neither side always goes first (a drift within a round, or a cost of going first or
+    second, falls on each side in turn). Returns each step's medians by name, samples in round order."""
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in steps}
-    for _ in range(runs):
-        for name, kind, root in steps:
+    for round_number in range(runs):
+        for name, kind, root in steps if round_number % 2 == 0 else steps[::-1]:
             samples[name].append(measure(kind, root))
     return {name: _summary(found) for name, found in samples.items()}
 
