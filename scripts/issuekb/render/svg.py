@@ -12,7 +12,7 @@ repeat the same long `style` in every element. The rules use Material's CSS vari
 and `currentColor`, so the same bytes read well in the light and the dark scheme. Presentation that is
 layout (`text-anchor`, `font-size` of a group) stays an attribute, so the layout holds without the
 stylesheet. Text that may come from upstream (titles, labels) goes through `escape.html_text` /
-`escape.html_attr`; `clean` (the escaping module's `one_line`) gives the line that wrapping measures.
+`escape.html_attr`; `clean` (the escaping module's `one_line`) gives the line that is measured.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ __all__ = [
     "num",
     "safe_id",
     "text",
-    "truncate",
-    "wrap",
 ]
 
 _ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -43,36 +41,6 @@ def num(value: float) -> str:
     if rounded == 0:
         return "0"
     return f"{rounded:.1f}".rstrip("0").rstrip(".")
-
-
-def truncate(value: str, width: int) -> str:
-    """`value` cut to at most `width` characters, with an ellipsis when it was cut."""
-    return value if len(value) <= width else value[: max(width - 1, 0)].rstrip() + "…"
-
-
-def wrap(value: str, width: int, lines: int) -> list[str]:
-    """Greedy word wrap into at most `lines` lines of at most `width` characters.
-
-    Words longer than a line are broken; what does not fit ends the last line with an ellipsis.
-    """
-    wrapped: list[str] = []
-    current = ""
-    for word in value.split():
-        if current and len(current) + 1 + len(word) <= width:
-            current = f"{current} {word}"
-            continue
-        if current:
-            wrapped.append(current)
-        rest = word
-        while len(rest) > width:
-            wrapped.append(rest[:width])
-            rest = rest[width:]
-        current = rest
-    if current or not wrapped:
-        wrapped.append(current)
-    if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], truncate(" ".join(wrapped[lines - 1 :]), width)]
-    return wrapped
 
 
 def safe_id(*parts: object) -> str:
